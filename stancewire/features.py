@@ -1,0 +1,334 @@
+"""Target-aware features for (paragraph, actor) pairs and paragraph features for sentiment.
+
+A pair is the paragraph text, its language, the spans that name the target actor and the spans
+that name other actors. The featurizer builds, per pair:
+
+- the paragraph with the target masked as `_tgt_` and other actors as `_oth_` (word n-grams);
+- the sentences that hold the target, masked the same way (word and character n-grams);
+- the words around each mention, weighted by distance, marked by side, by whether they share
+  the mention's clause, by negation scope and by whether they follow a contrast marker;
+- polarity-lexicon sums around the target and over the paragraph (context only).
+
+Everything here is a plain scikit-learn transformer so a saved pipeline loads wherever the
+project is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .actors import fold
+
+TARGET = "_tgt_"
+OTHER = "_oth_"
+_TOKEN_RE = re.compile(r"\w+|[\"«»“”]|[.!?;:,–—()]")
+_SENT_END = {".", "!", "?", ";"}
+_CLAUSE_END = _SENT_END | {",", ":", "–", "—", "(", ")"}
+_QUOTE_TOKENS = {'"', "«", "»", "“", "”"}
+_WINDOW = 8
+_NEG_SCOPE = 4
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "seeds" / "lexicon"
+LEXICON_LANGS = ("it", "en")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One (paragraph, actor) pair to score."""
+
+    text: str
+    lang: str
+    target: tuple[tuple[int, int], ...]
+    others: tuple[tuple[int, int], ...] = field(default=())
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(lang: str, directory: str = str(LEXICON_DIR)) -> dict[str, object]:
+    """Read `seeds/lexicon/<lang>.tsv` (word, polarity) plus negators and contrast markers."""
+    words: dict[str, float] = {}
+    negators: set[str] = set()
+    contrast: set[str] = set()
+    path = Path(directory) / f"{lang}.tsv"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            term, _, value = line.partition("\t")
+            term = fold(term.strip())
+            value = value.strip()
+            if value == "NEG":
+                negators.add(term)
+            elif value == "CONTRAST":
+                contrast.add(term)
+            else:
+                try:
+                    words[term] = float(value)
+                except ValueError:
+                    continue
+    return {"words": words, "negators": frozenset(negators), "contrast": frozenset(contrast)}
+
+
+def _mask(text: str, target: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> str:
+    # A span that names the target and another actor (a compound adjective) is the target.
+    others = [(s, e) for s, e in others if not any(s < te and ts < e for ts, te in target)]
+    spans = sorted([(s, e, TARGET) for s, e in target] + [(s, e, OTHER) for s, e in others])
+    out: list[str] = []
+    pos = 0
+    for s, e, tag in spans:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(f" {tag} ")
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _tokens(masked: str) -> list[str]:
+    return _TOKEN_RE.findall(fold(masked))
+
+
+def _sentences(tokens: list[str]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, t in enumerate(tokens):
+        if t in _SENT_END:
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(tokens):
+        out.append((start, len(tokens)))
+    return out
+
+
+def _clause_ids(tokens: list[str], contrast: frozenset[str]) -> list[int]:
+    ids, cid = [], 0
+    for t in tokens:
+        if t in _CLAUSE_END or t in contrast:
+            cid += 1
+        ids.append(cid)
+    return ids
+
+
+def _lexicon_for(lexicons: dict[str, dict[str, object]], lang: str) -> dict[str, object]:
+    return lexicons.get(lang) or lexicons.get("en") or {"words": {}, "negators": frozenset(), "contrast": frozenset()}
+
+
+def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str, str, dict[str, float]]:
+    """Return the masked paragraph, the masked target sentences and the weighted context dict."""
+    lex = _lexicon_for(lexicons, pair.lang)
+    polarity: dict[str, float] = lex["words"]  # type: ignore[assignment]
+    negators: frozenset[str] = lex["negators"]  # type: ignore[assignment]
+    contrast: frozenset[str] = lex["contrast"]  # type: ignore[assignment]
+    masked = _mask(pair.text, pair.target, pair.others)
+    toks = _tokens(masked)
+    tpos = [i for i, t in enumerate(toks) if t == TARGET]
+    sents = _sentences(toks)
+    clauses = _clause_ids(toks, contrast)
+
+    # Negation scope and "after a contrast marker" flags, token by token.
+    negated = [False] * len(toks)
+    after_contrast = [False] * len(toks)
+    in_quote = [False] * len(toks)
+    quote_open = False
+    for i, t in enumerate(toks):
+        if t in _QUOTE_TOKENS:
+            quote_open = not quote_open
+        in_quote[i] = quote_open
+        if t in negators:
+            for j in range(i + 1, min(len(toks), i + 1 + _NEG_SCOPE)):
+                if toks[j] in _CLAUSE_END:
+                    break
+                negated[j] = True
+        if t in contrast:
+            for j in range(i + 1, len(toks)):
+                if toks[j] in _SENT_END:
+                    break
+                after_contrast[j] = True
+
+    target_sents = [(s, e) for s, e in sents if any(s <= p < e for p in tpos)]
+    sent_text = " ".join(" ".join(toks[s:e]) for s, e in target_sents)
+    feats: dict[str, float] = {}
+
+    def add(key: str, value: float) -> None:
+        feats[key] = feats.get(key, 0.0) + value
+
+    n_words = sum(1 for t in toks if t[0].isalnum() or t == "_")
+    add("n_mentions", min(len(tpos), 5) / 5)
+    add("n_others", min(toks.count(OTHER), 5) / 5)
+    if tpos:
+        add("first_pos", tpos[0] / max(len(toks), 1))
+    if tpos and any(t == TARGET for t in toks[:3]):
+        add("target_starts", 1.0)
+    for p in tpos:
+        if in_quote[p]:
+            add("target_in_quote", 1.0)
+        for j in range(max(0, p - _WINDOW), min(len(toks), p + _WINDOW + 1)):
+            if j == p:
+                continue
+            tok = toks[j]
+            if not (tok[0].isalnum() or tok == OTHER):
+                continue
+            d = abs(j - p)
+            w = 1.0 / (1.0 + 0.35 * d)
+            side = "L" if j < p else "R"
+            same = clauses[j] == clauses[p]
+            word = ("NOT_" if negated[j] else "") + tok
+            add(f"{side}:{word}", w)
+            if same:
+                add(f"C:{word}", w)
+            if d <= 2:
+                add(f"{side}{d}:{word}", 1.0)
+            pol = polarity.get(tok)
+            if pol:
+                sign = -1.0 if negated[j] else 1.0
+                val = sign * pol * w * (1.5 if same else 1.0)
+                add("lex_win_pos" if val > 0 else "lex_win_neg", abs(val))
+                if after_contrast[j]:
+                    add("lex_contrast", val)
+        # Polarity over the whole sentence of the mention, negation-aware.
+        for s, e in target_sents:
+            if s <= p < e:
+                for j in range(s, e):
+                    pol = polarity.get(toks[j])
+                    if pol:
+                        val = (-pol if negated[j] else pol) * (1.3 if clauses[j] == clauses[p] else 1.0)
+                        add("lex_sent_pos" if val > 0 else "lex_sent_neg", abs(val))
+    # Paragraph-level polarity: context only.
+    para = sum((-polarity[t] if negated[i] else polarity[t]) for i, t in enumerate(toks) if t in polarity)
+    add("lex_para", para / max(n_words, 1) * 10)
+    if any(t in contrast for t in toks):
+        add("has_contrast", 1.0)
+    return " ".join(toks), sent_text, feats
+
+
+class PairFeaturizer(BaseEstimator, TransformerMixin):
+    """Turn `Pair` objects into one sparse matrix of target-aware features."""
+
+    def __init__(self, min_df: int = 2, char_ngrams: bool = True, max_features: int = 200_000) -> None:
+        self.min_df = min_df
+        self.char_ngrams = char_ngrams
+        self.max_features = max_features
+
+    def _views(self, pairs: Iterable[Pair]) -> tuple[list[str], list[str], list[dict[str, float]]]:
+        paras, sents, dicts = [], [], []
+        for pair in pairs:
+            p, s, d = _pair_views(pair, self.lexicons_)
+            lang = f" _lang_{pair.lang} "
+            paras.append(p + lang)
+            sents.append(s)
+            dicts.append(d)
+        return paras, sents, dicts
+
+    def fit(self, pairs: Sequence[Pair], y: object = None) -> PairFeaturizer:
+        # The lexicon is copied into the model so a saved model never depends on seeds/.
+        self.lexicons_ = {lang: load_lexicon(lang) for lang in LEXICON_LANGS}
+        paras, sents, dicts = self._views(pairs)
+        self.para_vec_ = TfidfVectorizer(
+            token_pattern=r"\S+",
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            max_features=self.max_features,
+        ).fit(paras)
+        self.sent_vec_ = TfidfVectorizer(
+            token_pattern=r"\S+",
+            ngram_range=(1, 3),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            max_features=self.max_features,
+        ).fit(sents)
+        self.char_vec_ = (
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                min_df=self.min_df,
+                sublinear_tf=True,
+                max_features=self.max_features,
+            ).fit(sents)
+            if self.char_ngrams
+            else None
+        )
+        self.dict_vec_ = DictVectorizer().fit(dicts)
+        return self
+
+    def transform(self, pairs: Sequence[Pair]) -> sp.csr_matrix:
+        paras, sents, dicts = self._views(pairs)
+        blocks = [self.para_vec_.transform(paras), self.sent_vec_.transform(sents)]
+        if self.char_vec_ is not None:
+            blocks.append(self.char_vec_.transform(sents) * 0.5)
+        blocks.append(self.dict_vec_.transform(dicts))
+        return sp.hstack(blocks, format="csr")
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        names = [f"para:{n}" for n in self.para_vec_.get_feature_names_out()]
+        names += [f"sent:{n}" for n in self.sent_vec_.get_feature_names_out()]
+        if self.char_vec_ is not None:
+            names += [f"char:{n}" for n in self.char_vec_.get_feature_names_out()]
+        names += [f"ctx:{n}" for n in self.dict_vec_.get_feature_names_out()]
+        return np.asarray(names, dtype=object)
+
+
+class ParagraphFeaturizer(BaseEstimator, TransformerMixin):
+    """Features of a whole paragraph for its sentiment: word and char n-grams plus lexicon sums."""
+
+    def __init__(self, min_df: int = 2) -> None:
+        self.min_df = min_df
+
+    def _lex(self, items: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        out = []
+        for text, lang in items:
+            lex = _lexicon_for(self.lexicons_, lang)
+            polarity: dict[str, float] = lex["words"]  # type: ignore[assignment]
+            negators: frozenset[str] = lex["negators"]  # type: ignore[assignment]
+            toks = _TOKEN_RE.findall(fold(text))
+            pos = neg = 0.0
+            flip = 0
+            for t in toks:
+                if t in negators:
+                    flip = _NEG_SCOPE
+                    continue
+                pol = polarity.get(t, 0.0) * (-1 if flip else 1)
+                flip = max(0, flip - 1)
+                if pol > 0:
+                    pos += pol
+                elif pol < 0:
+                    neg -= pol
+            n = max(len(toks), 1)
+            out.append({"pos": pos / n * 10, "neg": neg / n * 10, "bal": (pos - neg) / n * 10})
+        return out
+
+    def fit(self, items: Sequence[tuple[str, str]], y: object = None) -> ParagraphFeaturizer:
+        self.lexicons_ = {lang: load_lexicon(lang) for lang in LEXICON_LANGS}
+        texts = [fold(t) + f" _lang_{lang}" for t, lang in items]
+        self.word_vec_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True).fit(texts)
+        self.char_vec_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=self.min_df, sublinear_tf=True
+        ).fit(texts)
+        self.dict_vec_ = DictVectorizer().fit(self._lex(items))
+        return self
+
+    def transform(self, items: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+        texts = [fold(t) + f" _lang_{lang}" for t, lang in items]
+        return sp.hstack(
+            [
+                self.word_vec_.transform(texts),
+                self.char_vec_.transform(texts) * 0.5,
+                self.dict_vec_.transform(self._lex(items)),
+            ],
+            format="csr",
+        )
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        names = [f"word:{n}" for n in self.word_vec_.get_feature_names_out()]
+        names += [f"char:{n}" for n in self.char_vec_.get_feature_names_out()]
+        names += [f"lex:{n}" for n in self.dict_vec_.get_feature_names_out()]
+        return np.asarray(names, dtype=object)

@@ -1,0 +1,125 @@
+"""The stance and sentiment model: scikit-learn pipelines plus per-prediction evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from .features import Pair, PairFeaturizer, ParagraphFeaturizer
+
+LABELS = ("negative", "neutral", "positive")
+_EVIDENCE_TERMS = 5
+
+
+@dataclass(frozen=True)
+class Score:
+    """A three-way judgement: label, score = P(positive) − P(negative), and probabilities."""
+
+    label: str
+    score: float
+    probabilities: dict[str, float]
+    evidence: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "label": self.label,
+            "score": round(self.score, 4),
+            "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
+        }
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        return out
+
+
+def score_from_probs(probs: Sequence[float], evidence: tuple[str, ...] = ()) -> Score:
+    p = {label: float(v) for label, v in zip(LABELS, probs, strict=True)}
+    label = max(LABELS, key=lambda k: p[k])
+    return Score(label, p["positive"] - p["negative"], p, evidence)
+
+
+@dataclass
+class StanceModel:
+    """Two linear classifiers over hand-built features: stance per pair, sentiment per paragraph."""
+
+    stance_features: PairFeaturizer
+    stance_clf: LogisticRegression
+    sentiment_features: ParagraphFeaturizer
+    sentiment_clf: LogisticRegression
+    version: str = "untrained"
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def _ordered(self, clf: LogisticRegression, probs: np.ndarray) -> np.ndarray:
+        order = [list(clf.classes_).index(label) for label in LABELS]
+        return probs[:, order]
+
+    def score_pairs(self, pairs: Sequence[Pair], evidence: bool = True) -> list[Score]:
+        """Score every pair in one prediction call."""
+        if not pairs:
+            return []
+        X = self.stance_features.transform(pairs)
+        probs = self._ordered(self.stance_clf, self.stance_clf.predict_proba(X))
+        if not evidence:
+            return [score_from_probs(p) for p in probs]
+        return [score_from_probs(p, ev) for p, ev in zip(probs, self._evidence(X, probs), strict=True)]
+
+    def score_paragraphs(self, items: Sequence[tuple[str, str]]) -> list[Score]:
+        """Score the sentiment of (text, lang) paragraphs in one prediction call."""
+        if not items:
+            return []
+        X = self.sentiment_features.transform(items)
+        probs = self._ordered(self.sentiment_clf, self.sentiment_clf.predict_proba(X))
+        return [score_from_probs(p) for p in probs]
+
+    def _evidence(self, X: Any, probs: np.ndarray) -> list[tuple[str, ...]]:
+        """Return, per row, the terms that pushed most toward its predicted label."""
+        if not hasattr(self, "_names"):
+            self._names = self.stance_features.get_feature_names_out()
+            coef = self.stance_clf.coef_
+            classes = list(self.stance_clf.classes_)
+            # A term's push toward a class: its weight there minus its mean weight.
+            rel = coef - coef.mean(axis=0, keepdims=True)
+            self._rel = {label: rel[classes.index(label)] for label in LABELS}
+        out: list[tuple[str, ...]] = []
+        X = X.tocsr()
+        for i, p in enumerate(probs):
+            label = LABELS[int(np.argmax(p))]
+            start, end = X.indptr[i], X.indptr[i + 1]
+            cols, vals = X.indices[start:end], X.data[start:end]
+            contrib = vals * self._rel[label][cols]
+            top = np.argsort(-contrib)[: _EVIDENCE_TERMS * 3]
+            terms: list[str] = []
+            for j in top:
+                if contrib[j] <= 0:
+                    break
+                term = _readable(self._names[cols[j]])
+                if term and term not in terms:
+                    terms.append(term)
+                if len(terms) == _EVIDENCE_TERMS:
+                    break
+            out.append(tuple(terms))
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_names", None)
+        state.pop("_rel", None)
+        return state
+
+
+def _readable(name: str) -> str:
+    """Turn an internal feature name into a term a person can read, or '' to skip it."""
+    kind, _, rest = name.partition(":")
+    if kind == "char":
+        return ""
+    if kind == "ctx":
+        _head, _, word = rest.partition(":")
+        if not word:
+            return ""  # lexicon sums and counts
+        return word.replace("NOT_", "not ")
+    if any(tag in rest for tag in ("_lang_",)):
+        return ""
+    return rest.replace("_tgt_", "[target]").replace("_oth_", "[other]")

@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from stancewire.features import Pair
+from stancewire.modelstore import ModelHolder, read_current
+from training.corpus import CorpusError
+from training.datasets import generic_examples
+from training.train import main
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "tiny-corpus.jsonl"
+
+
+def test_train_save_load_score(tmp_path: Path) -> None:
+    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t1"]) == 0
+    manifest = read_current(tmp_path)
+    assert manifest["version"] == "stance-t1"
+    assert {"sha256", "git_commit", "libraries", "training_data", "hyperparameters", "metrics"} <= set(manifest)
+    model, _ = ModelHolder(tmp_path).get()
+    text = "Paris praised the plan while Moscow walked out."
+    scores = model.score_pairs([Pair(text, "en", ((0, 5),), ((29, 35),)), Pair(text, "en", ((29, 35),), ((0, 5),))])
+    assert len(scores) == 2
+    for s in scores:
+        assert abs(sum(s.probabilities.values()) - 1) < 1e-6
+        assert -1 <= s.score <= 1
+    # same data and seed: same metrics, and a model no better on dev is not promoted over it
+    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t2"]) == 0
+    again = json.loads((tmp_path / "stance-t2.json").read_text())
+    assert again["metrics"] == manifest["metrics"]
+
+
+def test_bad_rows_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Paris wins.", "target": "Paris", "label": "positive"}\n{"text": "x", "label": "great"}\n')
+    with pytest.raises(CorpusError, match=r"bad.jsonl:2"):
+        generic_examples(bad)
+    assert main(["train", "--corpus", str(bad), "--models-dir", str(tmp_path)]) == 2
+    assert "bad.jsonl:1" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Celery workers: the app factory (`app.py`), the entry module (`entry.py`), tasks (`tasks.py`)."""

@@ -1,0 +1,139 @@
+"""Celery tasks: thin adapters between the broker, the job store and the analysis core."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from celery import Celery, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+
+from stancewire.analysis import Analyzer, Cancelled
+from stancewire.catalog import load_catalog
+from stancewire.config import Settings
+from stancewire.jobstore import JobStore, connect
+from stancewire.modelstore import ModelHolder
+from workers.app import TASK_ANALYZE
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 5.0
+
+
+@dataclass
+class Resources:
+    """What one worker process keeps: its Redis client, job store, model and catalogue."""
+
+    settings: Settings
+    store: JobStore
+    models: ModelHolder
+    analyzer: Analyzer | None = None
+
+    def analyzer_for(self, model: Any) -> Analyzer:
+        if self.analyzer is None:
+            self.analyzer = Analyzer(load_catalog(self.settings.seeds_dir, self.settings.actors_file), model)
+        self.analyzer.model = model
+        return self.analyzer
+
+
+_resources: Resources | None = None
+
+
+def resources(app: Celery) -> Resources:
+    """Return this process's resources, creating them on first use (after the fork)."""
+    global _resources
+    if _resources is None:
+        settings: Settings = app.conf.stancewire_settings
+        client = connect(settings.redis_url, settings.redis_socket_timeout, settings.redis_connect_timeout)
+        _resources = Resources(
+            settings=settings,
+            store=JobStore(client, settings.key_prefix, settings.retention_seconds),
+            models=ModelHolder(settings.models_dir, settings.model_check_seconds),
+        )
+    return _resources
+
+
+@worker_process_init.connect
+def _init_process(**_: Any) -> None:
+    """Load the model and catalogue once per process, then start the heartbeat."""
+    from workers.entry import app
+
+    res = resources(app)
+    try:
+        model, _ = res.models.get()
+        res.analyzer_for(model)
+    except Exception as exc:  # the process still serves; jobs fail clearly until a model exists
+        log.error("no model loaded at start: %s", exc)
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    threading.Thread(target=_beat, args=(res, worker_id), name="heartbeat", daemon=True).start()
+
+
+def _beat(res: Resources, worker_id: str) -> None:
+    stop = threading.Event()
+    while not stop.wait(0 if res.models.manifest is None else HEARTBEAT_SECONDS):
+        try:
+            res.models.get()
+        except Exception as exc:
+            log.warning("model check failed: %s", exc)
+        try:
+            version = (res.models.manifest or {}).get("version")
+            res.store.heartbeat(worker_id, version)
+        except redis.RedisError:
+            pass
+        stop.wait(HEARTBEAT_SECONDS)
+
+
+def process_article(res: Resources, job_id: str, index: int) -> str:
+    """Analyse article `index` of job `job_id` and store its result; return what happened."""
+    store, settings = res.store, res.settings
+    job = store.get(job_id)
+    if job is None or job.status not in ("queued", "running"):
+        return "inactive"
+    if store.is_done(job_id, index):
+        return "duplicate"
+    model, manifest = res.models.get()
+    attempt = store.begin_attempt(job_id, index, str(manifest.get("version")))
+    if attempt > settings.task_max_attempts:
+        store.fail(job_id, "worker_lost", f"article {index} was interrupted {attempt - 1} times; giving up")
+        return "failed"
+    article = store.article(job_id, index)
+    if article is None:
+        return "inactive"
+    options = job.options or {}
+    try:
+        result = res.analyzer_for(model).analyze(
+            article,
+            custom_actors=list(options.get("actors", [])) + list(article.get("actors") or []),
+            use_catalog=bool(options.get("use_catalog", True)),
+            should_continue=lambda: store.is_active(job_id),
+            on_progress=lambda done, _total: store.set_progress(job_id, index, done),
+        )
+    except Cancelled:
+        return "cancelled"
+    except (redis.RedisError, SoftTimeLimitExceeded):
+        raise
+    except Exception as exc:
+        log.exception("article %s of job %s failed", index, job_id)
+        if attempt >= settings.task_max_attempts:
+            store.fail(job_id, "analysis_error", f"article {index} could not be analysed: {type(exc).__name__}")
+            return "failed"
+        raise
+    result["model_version"] = manifest.get("version")
+    store.complete_article(job_id, index, result)
+    return "done"
+
+
+@shared_task(bind=True, name=TASK_ANALYZE, max_retries=None, acks_late=True)
+def analyze_article(self: Any, job_id: str, index: int) -> None:
+    """Analyse one article of a job; retry transient failures with backoff."""
+    try:
+        process_article(resources(self.app), str(job_id), int(index))
+    except SoftTimeLimitExceeded:
+        resources(self.app).store.fail(str(job_id), "timeout", f"article {index} took too long to analyse")
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=min(2**self.request.retries, 20), max_retries=8) from None
