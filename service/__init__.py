@@ -12,7 +12,7 @@ from stancewire.catalog import Catalog, load_catalog
 from stancewire.config import Settings
 from stancewire.jobstore import JobStore, connect
 
-from .auth import parse_keys
+from .auth import authenticate, parse_keys
 from .errors import register_error_handlers
 
 
@@ -42,6 +42,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from .openapi import docs
     from .views import api, ops
 
+    _rate_limit(app, settings, api)
     app.register_blueprint(api)
     app.register_blueprint(ops)
     app.register_blueprint(docs)
@@ -54,6 +55,31 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         return resp
 
     return app
+
+
+def _rate_limit(app: Flask, settings: Settings, blueprint: Any) -> None:
+    """Limit requests per API key (per owner), counted in Redis so every API process shares them."""
+    from flask import request
+    from flask_limiter import Limiter
+
+    keys = app.extensions["stancewire.keys"]
+
+    def owner() -> str:
+        return authenticate(request, keys).name
+
+    limiter = Limiter(
+        key_func=owner,
+        app=app,
+        storage_uri=settings.redis_url,
+        storage_options={
+            "socket_timeout": settings.redis_socket_timeout,
+            "socket_connect_timeout": settings.redis_connect_timeout,
+        },
+        key_prefix=f"{settings.key_prefix}:rl",
+        headers_enabled=True,
+        strategy="fixed-window",
+    )
+    limiter.limit(settings.rate_limit)(blueprint)
 
 
 def _catalog_loader(settings: Settings) -> Callable[[], Catalog]:

@@ -57,6 +57,7 @@ def register_error_handlers(app: Flask) -> None:
             404: "no such resource",
             405: "method not allowed on this resource",
             413: "request body is larger than the configured limit",
+            429: f"rate limit exceeded ({exc.description}); retry after Retry-After seconds",
         }.get(status, exc.description or "request failed")
         headers = {"Retry-After": exc.retry_after} if getattr(exc, "retry_after", None) else None
         resp = error_response(status, _HTTP_CODES.get(status, "error"), message, headers)

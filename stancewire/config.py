@@ -34,7 +34,7 @@ class Settings:
     max_aliases_per_actor: int = 50
     max_alias_chars: int = 100
     max_wait_seconds: float = 30.0
-    redis_socket_timeout: float = 3.0
+    redis_socket_timeout: float = 2.0
     redis_connect_timeout: float = 2.0
     task_max_attempts: int = 3
     task_time_limit: int = 30

@@ -122,155 +122,197 @@ def _lexicon_for(lexicons: dict[str, dict[str, object]], lang: str) -> dict[str,
     return lexicons.get(lang) or lexicons.get("en") or {"words": {}, "negators": frozenset(), "contrast": frozenset()}
 
 
-def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str, str, dict[str, float]]:
-    """Return the masked paragraph, the masked target sentences and the weighted context dict."""
+def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str, str, str, dict[str, float]]:
+    """Return the masked paragraph, the target's sentences, the words attributed to the target,
+    and the weighted context features."""
     lex = _lexicon_for(lexicons, pair.lang)
     polarity: dict[str, float] = lex["words"]  # type: ignore[assignment]
     negators: frozenset[str] = lex["negators"]  # type: ignore[assignment]
     contrast: frozenset[str] = lex["contrast"]  # type: ignore[assignment]
-    masked = _mask(pair.text, pair.target, pair.others)
-    toks = _tokens(masked)
+    toks = _tokens(_mask(pair.text, pair.target, pair.others))
+    n = len(toks)
     tpos = [i for i, t in enumerate(toks) if t == TARGET]
+    opos = [i for i, t in enumerate(toks) if t == OTHER]
     sents = _sentences(toks)
     clauses = _clause_ids(toks, contrast)
+    sent_of = [0] * n
+    for k, (s0, e0) in enumerate(sents):
+        for j in range(s0, e0):
+            sent_of[j] = k
 
-    # Negation scope and "after a contrast marker" flags, token by token.
-    negated = [False] * len(toks)
-    after_contrast = [False] * len(toks)
-    in_quote = [False] * len(toks)
+    # Negation scope, "after a contrast marker" and "inside a quote", token by token.
+    negated = [False] * n
+    after_contrast = [False] * n
+    in_quote = [False] * n
     quote_open = False
     for i, t in enumerate(toks):
         if t in _QUOTE_TOKENS:
             quote_open = not quote_open
         in_quote[i] = quote_open
         if t in negators:
-            for j in range(i + 1, min(len(toks), i + 1 + _NEG_SCOPE)):
+            for j in range(i + 1, min(n, i + 1 + _NEG_SCOPE)):
                 if toks[j] in _CLAUSE_END:
                     break
                 negated[j] = True
         if t in contrast:
-            for j in range(i + 1, len(toks)):
+            for j in range(i + 1, n):
                 if toks[j] in _SENT_END:
                     break
                 after_contrast[j] = True
 
-    target_sents = [(s, e) for s, e in sents if any(s <= p < e for p in tpos)]
-    sent_text = " ".join(" ".join(toks[s:e]) for s, e in target_sents)
+    def dist(j: int, p: int) -> float:
+        # Crossing a clause boundary counts as several words: evaluation binds within a clause.
+        return abs(j - p) + 4 * abs(clauses[j] - clauses[p])
+
+    # Attribute each word to the nearest actor mention of its sentence; a sentence that names
+    # no actor goes, at half weight, to the actor named last before it (a rough anaphora rule).
+    mentions_in = [[] for _ in sents]  # type: list[list[tuple[int, bool]]]
+    for p in tpos:
+        mentions_in[sent_of[p]].append((p, True))
+    for p in opos:
+        mentions_in[sent_of[p]].append((p, False))
+    weight = [0.0] * n
+    last_is_target = False
+    for k, (s0, e0) in enumerate(sents):
+        ms = mentions_in[k]
+        if not ms:
+            if last_is_target:
+                for j in range(s0, e0):
+                    weight[j] = 0.5 / (1.0 + 0.05 * (j - s0))
+            continue
+        last_is_target = max(ms)[1]
+        if not any(is_t for _, is_t in ms):
+            continue
+        for j in range(s0, e0):
+            if toks[j] in (TARGET, OTHER):
+                continue
+            dt = min(dist(j, p) for p, is_t in ms if is_t)
+            do = min((dist(j, p) for p, is_t in ms if not is_t), default=1e9)
+            if dt <= do:
+                weight[j] = 1.0 / (1.0 + 0.15 * dt)
+
     feats: dict[str, float] = {}
 
     def add(key: str, value: float) -> None:
         feats[key] = feats.get(key, 0.0) + value
 
-    n_words = sum(1 for t in toks if t[0].isalnum() or t == "_")
-    add("n_mentions", min(len(tpos), 5) / 5)
-    add("n_others", min(toks.count(OTHER), 5) / 5)
-    if tpos:
-        add("first_pos", tpos[0] / max(len(toks), 1))
-    if tpos and any(t == TARGET for t in toks[:3]):
-        add("target_starts", 1.0)
+    att_words: list[str] = []
+    lex_att = lex_other = 0.0
+    for j, t in enumerate(toks):
+        if not t[0].isalnum():
+            continue
+        pol = polarity.get(t, 0.0)
+        signed = -pol if negated[j] else pol
+        if weight[j] > 0:
+            word = ("NOT_" if negated[j] else "") + t
+            att_words.append(word)
+            add(f"A:{word}", weight[j])
+            if signed:
+                add("lex_att_pos" if signed > 0 else "lex_att_neg", abs(signed) * weight[j])
+                if after_contrast[j]:
+                    add("lex_att_contrast", signed * weight[j])
+                if in_quote[j]:
+                    add("lex_att_quote", signed * weight[j])
+        elif signed and t != TARGET:
+            lex_other += signed
     for p in tpos:
         if in_quote[p]:
             add("target_in_quote", 1.0)
-        for j in range(max(0, p - _WINDOW), min(len(toks), p + _WINDOW + 1)):
-            if j == p:
-                continue
-            tok = toks[j]
-            if not (tok[0].isalnum() or tok == OTHER):
-                continue
-            d = abs(j - p)
-            w = 1.0 / (1.0 + 0.35 * d)
-            side = "L" if j < p else "R"
-            same = clauses[j] == clauses[p]
-            word = ("NOT_" if negated[j] else "") + tok
-            add(f"{side}:{word}", w)
-            if same:
-                add(f"C:{word}", w)
-            if d <= 2:
-                add(f"{side}{d}:{word}", 1.0)
-            pol = polarity.get(tok)
-            if pol:
-                sign = -1.0 if negated[j] else 1.0
-                val = sign * pol * w * (1.5 if same else 1.0)
-                add("lex_win_pos" if val > 0 else "lex_win_neg", abs(val))
-                if after_contrast[j]:
-                    add("lex_contrast", val)
-        # Polarity over the whole sentence of the mention, negation-aware.
-        for s, e in target_sents:
-            if s <= p < e:
-                for j in range(s, e):
-                    pol = polarity.get(toks[j])
-                    if pol:
-                        val = (-pol if negated[j] else pol) * (1.3 if clauses[j] == clauses[p] else 1.0)
-                        add("lex_sent_pos" if val > 0 else "lex_sent_neg", abs(val))
-    # Paragraph-level polarity: context only.
+        if after_contrast[p]:
+            add("target_after_contrast", 1.0)
+        for j in range(max(0, p - 3), min(n, p + 4)):
+            if j != p and toks[j][0].isalnum() and sent_of[j] == sent_of[p]:
+                side = "L" if j < p else "R"
+                add(f"{side}{abs(j - p)}:{('NOT_' if negated[j] else '') + toks[j]}", 1.0)
+    lex_att = feats.get("lex_att_pos", 0.0) - feats.get("lex_att_neg", 0.0)
+    add("lex_att_balance", lex_att)
+    add("lex_other", lex_other / 3.0)
+    add("n_mentions", min(len(tpos), 5) / 5)
+    add("n_others", min(len(opos), 5) / 5)
+    if tpos:
+        add("first_pos", tpos[0] / max(n, 1))
+        if tpos[0] < 3:
+            add("target_starts", 1.0)
     para = sum((-polarity[t] if negated[i] else polarity[t]) for i, t in enumerate(toks) if t in polarity)
-    add("lex_para", para / max(n_words, 1) * 10)
-    if any(t in contrast for t in toks):
-        add("has_contrast", 1.0)
-    return " ".join(toks), sent_text, feats
+    add("lex_para", para / max(n, 1) * 10)
+    target_sents = sorted({sent_of[p] for p in tpos})
+    sent_text = " ".join(" ".join(toks[sents[k][0] : sents[k][1]]) for k in target_sents)
+    return " ".join(toks), sent_text, " ".join(att_words), feats
 
 
 class PairFeaturizer(BaseEstimator, TransformerMixin):
     """Turn `Pair` objects into one sparse matrix of target-aware features."""
 
-    def __init__(self, min_df: int = 2, char_ngrams: bool = True, max_features: int = 200_000) -> None:
+    def __init__(
+        self,
+        min_df: int = 2,
+        char_ngrams: bool = True,
+        max_features: int = 200_000,
+        para_weight: float = 1.0,
+        sent_weight: float = 1.0,
+        att_weight: float = 1.0,
+        char_weight: float = 0.5,
+        char_view: str = "sent",
+    ) -> None:
         self.min_df = min_df
         self.char_ngrams = char_ngrams
         self.max_features = max_features
+        self.para_weight = para_weight
+        self.sent_weight = sent_weight
+        self.att_weight = att_weight
+        self.char_weight = char_weight
+        self.char_view = char_view
 
-    def _views(self, pairs: Iterable[Pair]) -> tuple[list[str], list[str], list[dict[str, float]]]:
-        paras, sents, dicts = [], [], []
+    def _views(self, pairs: Iterable[Pair]) -> tuple[list[str], list[str], list[str], list[dict[str, float]]]:
+        paras, sents, atts, dicts = [], [], [], []
         for pair in pairs:
-            p, s, d = _pair_views(pair, self.lexicons_)
-            lang = f" _lang_{pair.lang} "
-            paras.append(p + lang)
+            p, s, a, d = _pair_views(pair, self.lexicons_)
+            paras.append(p + f" _lang_{pair.lang}")
             sents.append(s)
+            atts.append(a)
             dicts.append(d)
-        return paras, sents, dicts
+        return paras, sents, atts, dicts
+
+    def _tfidf(self, ngrams: tuple[int, int], analyzer: str = "word") -> TfidfVectorizer:
+        return TfidfVectorizer(
+            analyzer=analyzer,
+            token_pattern=r"\S+" if analyzer == "word" else None,
+            ngram_range=ngrams,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
 
     def fit(self, pairs: Sequence[Pair], y: object = None) -> PairFeaturizer:
         # The lexicon is copied into the model so a saved model never depends on seeds/.
         self.lexicons_ = {lang: load_lexicon(lang) for lang in LEXICON_LANGS}
-        paras, sents, dicts = self._views(pairs)
-        self.para_vec_ = TfidfVectorizer(
-            token_pattern=r"\S+",
-            ngram_range=(1, 2),
-            min_df=self.min_df,
-            sublinear_tf=True,
-            max_features=self.max_features,
-        ).fit(paras)
-        self.sent_vec_ = TfidfVectorizer(
-            token_pattern=r"\S+",
-            ngram_range=(1, 3),
-            min_df=self.min_df,
-            sublinear_tf=True,
-            max_features=self.max_features,
-        ).fit(sents)
+        paras, sents, atts, dicts = self._views(pairs)
+        self.para_vec_ = self._tfidf((1, 2)).fit(paras)
+        self.sent_vec_ = self._tfidf((1, 3)).fit(sents)
+        self.att_vec_ = self._tfidf((1, 2)).fit(atts)
         self.char_vec_ = (
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=(3, 5),
-                min_df=self.min_df,
-                sublinear_tf=True,
-                max_features=self.max_features,
-            ).fit(sents)
-            if self.char_ngrams
-            else None
+            self._tfidf((3, 5), "char_wb").fit(atts if self.char_view == "att" else sents) if self.char_ngrams else None
         )
-        self.dict_vec_ = DictVectorizer().fit(dicts)
+        self.dict_vec_ = DictVectorizer(dtype=np.float32).fit(dicts)
         return self
 
     def transform(self, pairs: Sequence[Pair]) -> sp.csr_matrix:
-        paras, sents, dicts = self._views(pairs)
-        blocks = [self.para_vec_.transform(paras), self.sent_vec_.transform(sents)]
+        paras, sents, atts, dicts = self._views(pairs)
+        blocks = [
+            self.para_vec_.transform(paras) * self.para_weight,
+            self.sent_vec_.transform(sents) * self.sent_weight,
+            self.att_vec_.transform(atts) * self.att_weight,
+        ]
         if self.char_vec_ is not None:
-            blocks.append(self.char_vec_.transform(sents) * 0.5)
+            blocks.append(self.char_vec_.transform(atts if self.char_view == "att" else sents) * self.char_weight)
         blocks.append(self.dict_vec_.transform(dicts))
         return sp.hstack(blocks, format="csr")
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         names = [f"para:{n}" for n in self.para_vec_.get_feature_names_out()]
         names += [f"sent:{n}" for n in self.sent_vec_.get_feature_names_out()]
+        names += [f"att:{n}" for n in self.att_vec_.get_feature_names_out()]
         if self.char_vec_ is not None:
             names += [f"char:{n}" for n in self.char_vec_.get_feature_names_out()]
         names += [f"ctx:{n}" for n in self.dict_vec_.get_feature_names_out()]

@@ -12,7 +12,7 @@ Keys (prefix `sw` by default; every job key expires at the job's `expires_at`):
 | `{p}:job:{id}:done` | set | indexes of finished articles |
 | `{p}:job:{id}:attempts` | hash | article i -> deliveries so far |
 | `{p}:idem:{owner}:{sha256(key)}` | string | job id of an Idempotency-Key |
-| `{p}:running` | zset | job id -> time it started running (for the stuck-job reaper) |
+| `{p}:pending` | zset | unfinished job id -> when it was created or last re-enqueued (for the reaper) |
 | `{p}:workers` | zset | worker process id -> last heartbeat |
 | `{p}:worker:{wid}` | string | that worker's model version (expires with its heartbeat) |
 
@@ -56,7 +56,7 @@ return 1
 """
 
 # Store one article's result (idempotent) and finish the job when every article is done.
-# KEYS: job, result, done, progress, running; ARGV: index, result json, paragraphs, now, job id
+# KEYS: job, result, done, progress, pending; ARGV: index, result json, paragraphs, now, job id
 _COMPLETE = """
 local st = redis.call('HGET', KEYS[1], 'status')
 if st ~= 'running' and st ~= 'queued' then return -1 end
@@ -76,7 +76,7 @@ return 0
 """
 
 
-def connect(url: str, socket_timeout: float = 3.0, connect_timeout: float = 2.0) -> redis.Redis:
+def connect(url: str, socket_timeout: float = 2.0, connect_timeout: float = 2.0) -> redis.Redis:
     """Return a Redis client with bounded timeouts (a stalled Redis must not hang a request)."""
     from redis.backoff import ExponentialBackoff
     from redis.retry import Retry
@@ -86,7 +86,7 @@ def connect(url: str, socket_timeout: float = 3.0, connect_timeout: float = 2.0)
         socket_timeout=socket_timeout,
         socket_connect_timeout=connect_timeout,
         health_check_interval=15,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=1),
         decode_responses=True,
     )
 
@@ -173,6 +173,7 @@ class JobStore:
         }
         pipe = self.r.pipeline(transaction=True)
         pipe.hset(self.job_key(job_id), mapping=fields)
+        pipe.zadd(f"{self.p}:pending", {job_id: now})
         pipe.expireat(self.job_key(job_id), int(expires) + 1)
         for i, article in enumerate(articles):
             pipe.set(self.article_key(job_id, i), json.dumps(article, ensure_ascii=False), exat=int(expires) + 1)
@@ -223,7 +224,7 @@ class JobStore:
         keys += [self.result_key(job.id, i) for i in range(job.articles)]
         pipe = self.r.pipeline(transaction=False)
         pipe.delete(*keys)
-        pipe.zrem(f"{self.p}:running", job.id)
+        pipe.zrem(f"{self.p}:pending", job.id)
         pipe.execute()
 
     def fail(self, job_id: str, code: str, message: str) -> bool:
@@ -241,7 +242,7 @@ class JobStore:
                 message[:500],
             ],
         )
-        self.r.zrem(f"{self.p}:running", job_id)
+        self.r.zrem(f"{self.p}:pending", job_id)
         return bool(ok)
 
     # worker side
@@ -262,12 +263,10 @@ class JobStore:
         pipe.hincrby(self._sub(job_id, "attempts"), i, 1)
         pipe.expireat(self._sub(job_id, "attempts"), int(now + self.retention) + 1)
         attempts = pipe.execute()[0]
-        changed = self._transition(
+        self._transition(
             keys=[self.job_key(job_id)],
             args=["queued,running", "running", "?started_at", repr(now), "?model_version", model_version],
         )
-        if changed:
-            self.r.zadd(f"{self.p}:running", {job_id: now}, nx=True)
         return int(attempts)
 
     def set_progress(self, job_id: str, i: int, done: int) -> None:
@@ -282,7 +281,7 @@ class JobStore:
                     self.result_key(job_id, i),
                     self._sub(job_id, "done"),
                     self._sub(job_id, "progress"),
-                    f"{self.p}:running",
+                    f"{self.p}:pending",
                 ],
                 args=[
                     i,
@@ -294,9 +293,27 @@ class JobStore:
             )
         )
 
-    def stuck_jobs(self, older_than: float) -> list[str]:
-        """Return ids of jobs running since before `older_than` (epoch seconds)."""
-        return list(self.r.zrangebyscore(f"{self.p}:running", 0, older_than))
+    def stale_jobs(self, older_than: float, limit: int = 100) -> list[str]:
+        """Return ids of unfinished jobs created or re-enqueued before `older_than` (epoch seconds)."""
+        return list(self.r.zrangebyscore(f"{self.p}:pending", 0, older_than, start=0, num=limit))
+
+    def undone_articles(self, job: Job) -> list[int]:
+        done = {int(i) for i in self.r.smembers(self._sub(job.id, "done"))}
+        return [i for i in range(job.articles) if i not in done]
+
+    def mark_requeued(self, job_id: str) -> int:
+        """Record that the reaper re-enqueued the job; return how many times it has."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zadd(f"{self.p}:pending", {job_id: time.time()}, xx=True)
+        pipe.hincrby(self.job_key(job_id), "requeued", 1)
+        return int(pipe.execute()[1])
+
+    def forget_pending(self, job_id: str) -> None:
+        self.r.zrem(f"{self.p}:pending", job_id)
+
+    def try_lock(self, name: str, seconds: int) -> bool:
+        """Take a short lease so that one process among many does a periodic chore."""
+        return bool(self.r.set(f"{self.p}:lock:{name}", "1", nx=True, ex=seconds))
 
     # workers' liveness
     def heartbeat(self, worker_id: str, model_version: str | None) -> None:

@@ -57,16 +57,19 @@ def store(settings: Settings) -> JobStore:
 
 
 def _env(settings: Settings) -> dict[str, str]:
+    """Pass the test's settings to a worker process through its environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
-    env.update(
-        {
-            "REDIS_URL": settings.redis_url,
-            "STANCEWIRE_KEY_PREFIX": settings.key_prefix,
-            "STANCEWIRE_MODELS_DIR": str(settings.models_dir),
-            "STANCEWIRE_RETENTION_SECONDS": str(settings.retention_seconds),
-            "STANCEWIRE_TASK_MAX_ATTEMPTS": str(settings.task_max_attempts),
-        }
-    )
+    env["REDIS_URL"] = settings.redis_url
+    for name in (
+        "key_prefix",
+        "models_dir",
+        "retention_seconds",
+        "task_max_attempts",
+        "visibility_timeout",
+        "task_time_limit",
+        "stuck_job_seconds",
+    ):
+        env[f"STANCEWIRE_{name.upper()}"] = str(getattr(settings, name))
     return env
 
 

@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from stancewire.catalog import load_catalog
 from stancewire.config import Settings
 from stancewire.jobstore import JobStore, connect
 from stancewire.modelstore import ModelHolder
-from workers.app import TASK_ANALYZE
+from workers.app import QUEUE, TASK_ANALYZE
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0
@@ -74,18 +75,49 @@ def _init_process(**_: Any) -> None:
 
 
 def _beat(res: Resources, worker_id: str) -> None:
+    """Every few seconds: check for a new model, say this process is alive, maybe reap."""
+    from workers.entry import app
+
     stop = threading.Event()
-    while not stop.wait(0 if res.models.manifest is None else HEARTBEAT_SECONDS):
+    while True:
         try:
             res.models.get()
         except Exception as exc:
             log.warning("model check failed: %s", exc)
         try:
-            version = (res.models.manifest or {}).get("version")
-            res.store.heartbeat(worker_id, version)
-        except redis.RedisError:
-            pass
+            res.store.heartbeat(worker_id, (res.models.manifest or {}).get("version"))
+            if res.store.try_lock("reaper", int(HEARTBEAT_SECONDS * 2)):
+                reap(res, app)
+        except redis.RedisError as exc:
+            log.warning("heartbeat failed: %s", exc)
         stop.wait(HEARTBEAT_SECONDS)
+
+
+def reap(res: Resources, app: Celery) -> int:
+    """Re-enqueue unfinished jobs whose messages were lost; return how many were re-enqueued.
+
+    Only when the queue is empty: then an unfinished job older than `stuck_job_seconds` has no
+    message left (lost with a Redis crash inside the AOF fsync window, or with an API process
+    that died between storing the job and publishing it). Duplicate deliveries are harmless:
+    finished articles are skipped and every article has an attempt cap.
+    """
+    store, settings = res.store, res.settings
+    if store.r.llen(f"{settings.key_prefix}:celery:{QUEUE}"):
+        return 0
+    count = 0
+    for job_id in store.stale_jobs(time.time() - settings.stuck_job_seconds):
+        job = store.get(job_id)
+        if job is None or job.status not in ("queued", "running"):
+            store.forget_pending(job_id)
+            continue
+        if store.mark_requeued(job_id) > settings.task_max_attempts:
+            store.fail(job_id, "lost", "the job's messages were lost repeatedly; resubmit it")
+            continue
+        for i in store.undone_articles(job):
+            app.send_task(TASK_ANALYZE, args=[job_id, i], queue=QUEUE)
+        log.warning("re-enqueued stale job %s", job_id)
+        count += 1
+    return count
 
 
 def process_article(res: Resources, job_id: str, index: int) -> str:
