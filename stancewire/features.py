@@ -78,24 +78,30 @@ def load_lexicon(lang: str, directory: str = str(LEXICON_DIR)) -> dict[str, obje
     return {"words": words, "negators": frozenset(negators), "contrast": frozenset(contrast)}
 
 
-def _mask(text: str, target: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> str:
+@lru_cache(maxsize=2048)
+def _base_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Tokenize a paragraph once (folded), keeping offsets; pairs of one paragraph share it."""
+    return tuple((m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(fold(text)))
+
+
+def _masked_tokens(text: str, target: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> list[str]:
+    """Return the paragraph's tokens with the target's mentions as `_tgt_`, other actors' as `_oth_`."""
     # A span that names the target and another actor (a compound adjective) is the target.
     others = [(s, e) for s, e in others if not any(s < te and ts < e for ts, te in target)]
     spans = sorted([(s, e, TARGET) for s, e in target] + [(s, e, OTHER) for s, e in others])
     out: list[str] = []
-    pos = 0
-    for s, e, tag in spans:
-        if s < pos:
+    k = 0
+    last_span = -1
+    for tok, s, e in _base_tokens(text):
+        while k < len(spans) and spans[k][1] <= s:
+            k += 1
+        if k < len(spans) and spans[k][0] < e:
+            if k != last_span:  # one tag per mention, however many tokens it covers
+                out.append(spans[k][2])
+                last_span = k
             continue
-        out.append(text[pos:s])
-        out.append(f" {tag} ")
-        pos = e
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _tokens(masked: str) -> list[str]:
-    return _TOKEN_RE.findall(fold(masked))
+        out.append(tok)
+    return out
 
 
 def _sentences(tokens: list[str]) -> list[tuple[int, int]]:
@@ -129,7 +135,7 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
     polarity: dict[str, float] = lex["words"]  # type: ignore[assignment]
     negators: frozenset[str] = lex["negators"]  # type: ignore[assignment]
     contrast: frozenset[str] = lex["contrast"]  # type: ignore[assignment]
-    toks = _tokens(_mask(pair.text, pair.target, pair.others))
+    toks = _masked_tokens(pair.text, pair.target, pair.others)
     n = len(toks)
     tpos = [i for i, t in enumerate(toks) if t == TARGET]
     opos = [i for i, t in enumerate(toks) if t == OTHER]
@@ -160,13 +166,10 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
                     break
                 after_contrast[j] = True
 
-    def dist(j: int, p: int) -> float:
-        # Crossing a clause boundary counts as several words: evaluation binds within a clause.
-        return abs(j - p) + 4 * abs(clauses[j] - clauses[p])
-
-    # Attribute each word to the nearest actor mention of its sentence; a sentence that names
-    # no actor goes, at half weight, to the actor named last before it (a rough anaphora rule).
-    mentions_in = [[] for _ in sents]  # type: list[list[tuple[int, bool]]]
+    # Attribute each word to the nearest actor mention of its sentence, where crossing a clause
+    # boundary counts as four words (evaluation binds within a clause); a sentence that names no
+    # actor goes, at half weight, to the actor named last before it (a rough anaphora rule).
+    mentions_in: list[list[tuple[int, bool]]] = [[] for _ in sents]
     for p in tpos:
         mentions_in[sent_of[p]].append((p, True))
     for p in opos:
@@ -181,14 +184,24 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
                     weight[j] = 0.5 / (1.0 + 0.05 * (j - s0))
             continue
         last_is_target = max(ms)[1]
-        if not any(is_t for _, is_t in ms):
+        targets = [(p, clauses[p]) for p, is_t in ms if is_t]
+        if not targets:
             continue
+        rivals = [(p, clauses[p]) for p, is_t in ms if not is_t]
         for j in range(s0, e0):
-            if toks[j] in (TARGET, OTHER):
+            tok = toks[j]
+            if tok in (TARGET, OTHER):
                 continue
-            dt = min(dist(j, p) for p, is_t in ms if is_t)
-            do = min((dist(j, p) for p, is_t in ms if not is_t), default=1e9)
-            if dt <= do:
+            cj = clauses[j]
+            dt = 1e9
+            for p, cp in targets:
+                d = abs(j - p) + 4 * abs(cj - cp)
+                if d < dt:
+                    dt = d
+            for p, cp in rivals:
+                if abs(j - p) + 4 * abs(cj - cp) < dt:
+                    break
+            else:
                 weight[j] = 1.0 / (1.0 + 0.15 * dt)
 
     feats: dict[str, float] = {}
@@ -248,11 +261,13 @@ class PairFeaturizer(BaseEstimator, TransformerMixin):
         min_df: int = 2,
         char_ngrams: bool = True,
         max_features: int = 200_000,
-        para_weight: float = 1.0,
+        para_weight: float = 0.0,
         sent_weight: float = 1.0,
         att_weight: float = 1.0,
         char_weight: float = 0.5,
-        char_view: str = "sent",
+        char_view: str = "att",
+        sent_ngrams: int = 2,
+        char_range: tuple[int, int] = (3, 4),
     ) -> None:
         self.min_df = min_df
         self.char_ngrams = char_ngrams
@@ -262,6 +277,8 @@ class PairFeaturizer(BaseEstimator, TransformerMixin):
         self.att_weight = att_weight
         self.char_weight = char_weight
         self.char_view = char_view
+        self.sent_ngrams = sent_ngrams
+        self.char_range = char_range
 
     def _views(self, pairs: Iterable[Pair]) -> tuple[list[str], list[str], list[str], list[dict[str, float]]]:
         paras, sents, atts, dicts = [], [], [], []
@@ -288,29 +305,28 @@ class PairFeaturizer(BaseEstimator, TransformerMixin):
         # The lexicon is copied into the model so a saved model never depends on seeds/.
         self.lexicons_ = {lang: load_lexicon(lang) for lang in LEXICON_LANGS}
         paras, sents, atts, dicts = self._views(pairs)
-        self.para_vec_ = self._tfidf((1, 2)).fit(paras)
-        self.sent_vec_ = self._tfidf((1, 3)).fit(sents)
+        self.para_vec_ = self._tfidf((1, 2)).fit(paras) if self.para_weight else None
+        self.sent_vec_ = self._tfidf((1, self.sent_ngrams)).fit(sents)
         self.att_vec_ = self._tfidf((1, 2)).fit(atts)
         self.char_vec_ = (
-            self._tfidf((3, 5), "char_wb").fit(atts if self.char_view == "att" else sents) if self.char_ngrams else None
+            self._tfidf(self.char_range, "char_wb").fit(atts if self.char_view == "att" else sents)
+            if self.char_ngrams
+            else None
         )
         self.dict_vec_ = DictVectorizer(dtype=np.float32).fit(dicts)
         return self
 
     def transform(self, pairs: Sequence[Pair]) -> sp.csr_matrix:
         paras, sents, atts, dicts = self._views(pairs)
-        blocks = [
-            self.para_vec_.transform(paras) * self.para_weight,
-            self.sent_vec_.transform(sents) * self.sent_weight,
-            self.att_vec_.transform(atts) * self.att_weight,
-        ]
+        blocks = [self.para_vec_.transform(paras) * self.para_weight] if self.para_vec_ is not None else []
+        blocks += [self.sent_vec_.transform(sents) * self.sent_weight, self.att_vec_.transform(atts) * self.att_weight]
         if self.char_vec_ is not None:
             blocks.append(self.char_vec_.transform(atts if self.char_view == "att" else sents) * self.char_weight)
         blocks.append(self.dict_vec_.transform(dicts))
         return sp.hstack(blocks, format="csr")
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        names = [f"para:{n}" for n in self.para_vec_.get_feature_names_out()]
+        names = [f"para:{n}" for n in self.para_vec_.get_feature_names_out()] if self.para_vec_ is not None else []
         names += [f"sent:{n}" for n in self.sent_vec_.get_feature_names_out()]
         names += [f"att:{n}" for n in self.att_vec_.get_feature_names_out()]
         if self.char_vec_ is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 LABELS = ("negative", "neutral", "positive")
 ACTOR_TYPES = ("country", "organization", "person", "company", "group")
-ID_RE = re.compile(r"^(?:[A-Z][A-Z0-9]{1,9}|[a-z0-9]+(?:-[a-z0-9]+)*)$")
+ID_RE = re.compile(r"^(?:[A-Z][A-Z0-9]{1,14}|[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
 class CorpusError(ValueError):
