@@ -116,6 +116,8 @@ class ActorMatcher:
         self._combining = {fold(k): v for k, v in (combining or {}).items()}
         self._government_words = {fold(w) for w in government_words}
         self._person_country = person_country or {}
+        self._ctx_ref: str | None = None
+        self._ctx_hits: dict[str, bool] = {}
 
     def find(self, text: str, folded_context: str | None = None) -> list[Mention]:
         """Return the actor mentions in `text`, leftmost-longest, with offsets into `text`.
@@ -162,7 +164,7 @@ class ActorMatcher:
     def _accepts(self, entry: _Entry, text: str, folded: str, start: int, end: int, ctx: str) -> bool:
         if entry.alias.case_sensitive and _strip_accents(text[start:end]) != _strip_accents(entry.alias.text):
             return False
-        if entry.context and not any(c in ctx for c in entry.context):
+        if entry.context and not any(self._in_context(c, ctx) for c in entry.context):
             return False
         if entry.not_after:
             m = _PREV_WORD_RE.search(folded[max(0, start - _WORD_WINDOW) : start])
@@ -173,6 +175,15 @@ class ActorMatcher:
             if m and m.group(1) in entry.not_before:
                 return False
         return True
+
+    def _in_context(self, term: str, ctx: str) -> bool:
+        # Memoised per article: searching the whole article for every guarded hit is quadratic.
+        if self._ctx_ref is not ctx:
+            self._ctx_ref, self._ctx_hits = ctx, {}
+        hit = self._ctx_hits.get(term)
+        if hit is None:
+            hit = self._ctx_hits[term] = term in ctx
+        return hit
 
     def _compounds(self, text: str, folded: str, ctx: str) -> list[tuple[int, int, tuple[_Entry, ...]]]:
         """Split hyphenated adjectives (franco-britannico, US-Russia) into the actors they name."""

@@ -16,7 +16,7 @@ from typing import Any
 
 ACTOR_TYPES = ("country", "organization", "person", "company", "group")
 ANY_LANG = "*"
-_ACTOR_FILES = ("countries.json", "organizations.json", "people.json", "companies.json")
+_ACTOR_FILES = ("countries.json", "organizations.json", "people.json", "companies.json", "groups.json")
 
 
 class CatalogError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,17 +52,20 @@ class StanceModel:
     sentiment_clf: LogisticRegression
     version: str = "untrained"
     params: dict[str, Any] = field(default_factory=dict)
+    # Temperatures fitted on dev data so that probabilities are calibrated (1.0 = as trained).
+    stance_temperature: float = 1.0
+    sentiment_temperature: float = 1.0
 
-    def _ordered(self, clf: LogisticRegression, probs: np.ndarray) -> np.ndarray:
-        order = [list(clf.classes_).index(label) for label in LABELS]
-        return probs[:, order]
+    def _probs(self, clf: LogisticRegression, X: Any, temperature: float) -> np.ndarray:
+        """Return calibrated probabilities with columns in LABELS order."""
+        return softmax(clf.decision_function(X) / temperature)[:, [list(clf.classes_).index(c) for c in LABELS]]
 
     def score_pairs(self, pairs: Sequence[Pair], evidence: bool = True) -> list[Score]:
         """Score every pair in one prediction call."""
         if not pairs:
             return []
         X = self.stance_features.transform(pairs)
-        probs = self._ordered(self.stance_clf, self.stance_clf.predict_proba(X))
+        probs = self._probs(self.stance_clf, X, self.stance_temperature)
         if not evidence:
             return [score_from_probs(p) for p in probs]
         return [score_from_probs(p, ev) for p, ev in zip(probs, self._evidence(X, probs), strict=True)]
@@ -71,7 +75,7 @@ class StanceModel:
         if not items:
             return []
         X = self.sentiment_features.transform(items)
-        probs = self._ordered(self.sentiment_clf, self.sentiment_clf.predict_proba(X))
+        probs = self._probs(self.sentiment_clf, X, self.sentiment_temperature)
         return [score_from_probs(p) for p in probs]
 
     def _evidence(self, X: Any, probs: np.ndarray) -> list[tuple[str, ...]]:
@@ -108,6 +112,38 @@ class StanceModel:
         state.pop("_names", None)
         state.pop("_rel", None)
         return state
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(logits: np.ndarray, y: Sequence[str], classes: Sequence[str]) -> float:
+    """Return the temperature that minimises the log loss of softmax(logits / T) on (logits, y)."""
+    from scipy.optimize import minimize_scalar
+
+    idx = np.array([list(classes).index(label) for label in y])
+
+    def nll(log_t: float) -> float:
+        p = softmax(logits / np.exp(log_t))
+        return float(-np.mean(np.log(p[np.arange(len(idx)), idx] + 1e-12)))
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
+
+
+def expected_calibration_error(probs: np.ndarray, y: Sequence[str], bins: int = 10) -> float:
+    """Return the ECE of the top-label confidence (probs columns in LABELS order)."""
+    conf = probs.max(axis=1)
+    right = np.array([LABELS[i] == label for i, label in zip(probs.argmax(axis=1), y, strict=True)])
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in itertools.pairwise(edges):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            ece += m.mean() * abs(conf[m].mean() - right[m].mean())
+    return float(ece)
 
 
 def _readable(name: str) -> str:

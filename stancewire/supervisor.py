@@ -7,6 +7,7 @@ first, then the worker (warm shutdown hands unfinished tasks back), then Redis.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def worker_argv(settings: Settings) -> list[str]:
         "--queues",
         "stancewire",
         "--hostname",
-        f"stancewire-{os.getpid()}@%h",
+        f"stancewire-{secrets.token_hex(3)}@%h",
         "--without-gossip",
         "--without-mingle",
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from stancewire.catalog import Catalog, load_catalog
 from stancewire.config import PROJECT_ROOT, Settings
 from stancewire.embedded_redis import EmbeddedRedis, free_port
 from stancewire.jobstore import JobStore, connect
+from stancewire.supervisor import worker_argv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -77,24 +77,7 @@ def start_worker(settings: Settings, log: Path, concurrency: int = 2) -> subproc
     """Start a real `celery worker` process against the test Redis and wait for its heartbeat."""
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "workers.entry",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                str(concurrency),
-                "--queues",
-                "stancewire",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"test-{secrets.token_hex(3)}@%h",
-            ],
+            worker_argv(settings.replace(worker_concurrency=concurrency)),
             cwd=PROJECT_ROOT,
             env=_env(settings),
             stdout=out,

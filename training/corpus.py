@@ -109,18 +109,23 @@ def parse_row(obj: object, path: str | Path, line: int) -> Paragraph:
     )
 
 
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, object]]:
+    """Yield (line number, decoded object) for the non-blank lines of a JSONL file."""
+    with open(path, encoding="utf-8") as fh:
+        for n, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield n, json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(path, n, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+
+
 def read_corpus(paths: Iterable[str | Path]) -> Iterator[Paragraph]:
     """Yield the paragraphs of JSONL corpus files, raising CorpusError on a bad row."""
     for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            for n, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(path, n, f"invalid JSON: {exc.msg} at column {exc.colno}") from None
-                yield parse_row(obj, path, n)
+        for n, obj in iter_jsonl(path):
+            yield parse_row(obj, path, n)
 
 
 def summarise(paragraphs: list[Paragraph]) -> dict[str, object]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancewire.features import Pair
-from training.corpus import LABELS, CorpusError, read_corpus
+from training.corpus import LABELS, CorpusError, iter_jsonl, read_corpus
 
 NEWSMTSC_LABELS = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 _NUMERIC_LABELS = {"-1": "negative", "0": "neutral", "1": "positive"}
@@ -76,33 +76,28 @@ def corpus_examples(paths: list[Path]) -> tuple[list[Example], list[SentimentExa
 def newsmtsc_examples(path: Path) -> list[Example]:
     """Read a NewsMTSC JSONL file (train or devtest) into examples; its text stays outside the repo."""
     out: list[Example] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text = row["sentence_normalized"]
-                targets = row["targets"]
-                spans_all = [
-                    [(t["from"], t["to"])] + [(f["from"], f["to"]) for f in t.get("further_mentions", [])]
-                    for t in targets
-                ]
-                labels = [NEWSMTSC_LABELS[float(t["polarity"])] for t in targets]
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise CorpusError(path, n, f"not a NewsMTSC row: {exc}") from None
-            differing = len(set(labels)) > 1
-            for i, label in enumerate(labels):
-                others = tuple(s for j, ss in enumerate(spans_all) if j != i for s in ss)
-                out.append(
-                    Example(
-                        Pair(text, "en", tuple(spans_all[i]), others),
-                        label,
-                        f"newsmtsc:{row.get('primary_gid', n)}",
-                        "newsmtsc",
-                        differing,
-                    )
+    for n, row in iter_jsonl(path):
+        try:
+            text = row["sentence_normalized"]
+            targets = row["targets"]
+            spans_all = [
+                [(t["from"], t["to"])] + [(f["from"], f["to"]) for f in t.get("further_mentions", [])] for t in targets
+            ]
+            labels = [NEWSMTSC_LABELS[float(t["polarity"])] for t in targets]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorpusError(path, n, f"not a NewsMTSC row: {exc}") from None
+        differing = len(set(labels)) > 1
+        for i, label in enumerate(labels):
+            others = tuple(s for j, ss in enumerate(spans_all) if j != i for s in ss)
+            out.append(
+                Example(
+                    Pair(text, "en", tuple(spans_all[i]), others),
+                    label,
+                    f"newsmtsc:{row.get('primary_gid', n)}",
+                    "newsmtsc",
+                    differing,
                 )
+            )
     return out
 
 
@@ -112,17 +107,10 @@ def _generic_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             for n, row in enumerate(csv.DictReader(fh), 2):
                 yield n, row
         return
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(path, n, f"invalid JSON: {exc.msg}") from None
-            if not isinstance(row, dict):
-                raise CorpusError(path, n, "row is not a JSON object")
-            yield n, row
+    for n, row in iter_jsonl(path):
+        if not isinstance(row, dict):
+            raise CorpusError(path, n, "row is not a JSON object")
+        yield n, row
 
 
 def generic_examples(path: Path) -> list[Example]:

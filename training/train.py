@@ -32,7 +32,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 from stancewire.config import PROJECT_ROOT, Settings
 from stancewire.features import PairFeaturizer, ParagraphFeaturizer
 from stancewire.modelstore import ModelHolder, promote, read_current, save_artifact, sha256_file
-from stancewire.scoring import LABELS, StanceModel
+from stancewire.scoring import LABELS, StanceModel, expected_calibration_error, fit_temperature
 from training.corpus import CorpusError
 from training.datasets import (
     Example,
@@ -93,20 +93,18 @@ def load_data(corpus: Sequence[Path], newsmtsc: Path | None, extra: Sequence[Pat
     return d
 
 
-def _weights(examples: Sequence[Example]) -> np.ndarray:
-    """Weight sources so the project corpus is not drowned by a larger external set."""
-    counts: dict[str, int] = {}
-    for ex in examples:
-        counts[ex.source] = counts.get(ex.source, 0) + 1
-    biggest = max(counts.values())
-    return np.array([min(3.0, biggest / counts[ex.source]) ** 0.5 for ex in examples])
+def _weights(examples: Sequence[Example], external_weight: float) -> np.ndarray:
+    """Weight each example of an external set (NewsMTSC, user files) by `external_weight`."""
+    return np.array([1.0 if ex.source == "corpus" else external_weight for ex in examples])
 
 
 def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
 
 
-def fit(data: Data, seed: int, progress: Any = None) -> tuple[StanceModel, dict[str, Any]]:
+def fit(
+    data: Data, seed: int, external_weight: float = 0.5, progress: Any = None
+) -> tuple[StanceModel, dict[str, Any]]:
     """Fit featurizers once, choose C for each classifier on dev, refit; return model and params."""
     random.seed(seed)
     np.random.seed(seed)
@@ -115,7 +113,7 @@ def fit(data: Data, seed: int, progress: Any = None) -> tuple[StanceModel, dict[
     X_dev = feats.transform([e.pair for e in data.dev])
     y_train = [e.label for e in data.train]
     y_dev = [e.label for e in data.dev]
-    w = _weights(data.train)
+    w = _weights(data.train, external_weight)
     best: tuple[float, float, LogisticRegression] | None = None
     corpus_dev = [i for i, e in enumerate(data.dev) if e.source == "corpus"]
     for C in C_GRID:
@@ -145,7 +143,11 @@ def fit(data: Data, seed: int, progress: Any = None) -> tuple[StanceModel, dict[
         if sbest is None or score > sbest[0]:
             sbest = (score, C, sclf)
     assert sbest is not None
+    # Calibrate on dev: one temperature per classifier (keeps the linear weights for evidence).
+    t_stance = fit_temperature(best[2].decision_function(X_dev), y_dev, best[2].classes_)
+    t_sent = fit_temperature(sbest[2].decision_function(S_dev), [e.label for e in data.sent_dev], sbest[2].classes_)
     params = {
+        "external_weight": external_weight,
         "stance_C": best[1],
         "sentiment_C": sbest[1],
         "seed": seed,
@@ -153,8 +155,15 @@ def fit(data: Data, seed: int, progress: Any = None) -> tuple[StanceModel, dict[
         "featurizer": feats.get_params(),
         "sentiment_featurizer": sfeats.get_params(),
     }
-    model = StanceModel(feats, best[2], sfeats, sbest[2], params=params)
-    return model, {"dev_macro_f1": round(best[0], 4), "sentiment_dev_macro_f1": round(sbest[0], 4)}
+    model = StanceModel(
+        feats, best[2], sfeats, sbest[2], params=params, stance_temperature=t_stance, sentiment_temperature=t_sent
+    )
+    return model, {
+        "dev_macro_f1": round(best[0], 4),
+        "sentiment_dev_macro_f1": round(sbest[0], 4),
+        "stance_temperature": round(t_stance, 3),
+        "sentiment_temperature": round(t_sent, 3),
+    }
 
 
 def report(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
@@ -183,9 +192,12 @@ def evaluate_examples(
     """Report stance on all examples, per language and on differing-stance paragraphs; sentiment too."""
     out: dict[str, Any] = {}
     if examples:
-        pred = [s.label for s in model.score_pairs([e.pair for e in examples], evidence=False)]
+        scores = model.score_pairs([e.pair for e in examples], evidence=False)
+        pred = [s.label for s in scores]
         gold = [e.label for e in examples]
         out["stance"] = report(gold, pred)
+        probs = np.array([[s.probabilities[k] for k in LABELS] for s in scores])
+        out["stance"]["ece"] = round(expected_calibration_error(probs, gold), 4)
         for lang in sorted({e.pair.lang for e in examples}):
             idx = [i for i, e in enumerate(examples) if e.pair.lang == lang]
             out[f"stance_{lang}"] = report([gold[i] for i in idx], [pred[i] for i in idx])
@@ -282,7 +294,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
     t0 = time.monotonic()
     with console.status("fitting...") as status:
-        model, dev = fit(data, args.seed, progress=lambda msg: status.update(f"fitting: {msg}"))
+        model, dev = fit(data, args.seed, args.external_weight, progress=lambda msg: status.update(f"fitting: {msg}"))
     console.print(f"fitted in {time.monotonic() - t0:.0f}s: {dev}")
     test_corpus = [e for e in data.test if e.source == "corpus"]
     results = evaluate_examples(model, test_corpus, data.sent_test)
@@ -316,7 +328,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "metrics": metrics,
         },
     )
-    out_dir = REPORTS / f"{MODEL_NAME}-{version}"
+    out_dir = Path(args.reports_dir) / f"{MODEL_NAME}-{version}"
     out_dir.mkdir(parents=True, exist_ok=True)
     all_results = {
         **{f"test/{k}": v for k, v in results.items()},
@@ -367,8 +379,15 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--data", nargs="*", type=Path, help="more labelled files in the generic format")
     tr.add_argument("--report-on", nargs="*", help="labelled files to report on after training (never used to fit)")
     tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument(
+        "--external-weight",
+        type=float,
+        default=0.5,
+        help="sample weight of NewsMTSC and --data rows relative to the project corpus",
+    )
     tr.add_argument("--version", help="version label (default: a UTC timestamp)")
     tr.add_argument("--models-dir", default=str(settings.models_dir))
+    tr.add_argument("--reports-dir", default=str(REPORTS), help="where the report, PNG and JSON go")
     tr.add_argument("--force", action="store_true", help="promote even if worse on dev than the current model")
     ev = sub.add_parser("evaluate", help="report the current model on labelled files")
     ev.add_argument("files", nargs="+")

@@ -13,7 +13,9 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "tiny-corpus.jsonl"
 
 
 def test_train_save_load_score(tmp_path: Path) -> None:
-    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t1"]) == 0
+    reports = ["--reports-dir", str(tmp_path / "reports")]
+    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t1", *reports]) == 0
+    assert (tmp_path / "reports" / "stance-t1" / "confusion.png").is_file()
     manifest = read_current(tmp_path)
     assert manifest["version"] == "stance-t1"
     assert {"sha256", "git_commit", "libraries", "training_data", "hyperparameters", "metrics"} <= set(manifest)
@@ -25,7 +27,7 @@ def test_train_save_load_score(tmp_path: Path) -> None:
         assert abs(sum(s.probabilities.values()) - 1) < 1e-6
         assert -1 <= s.score <= 1
     # same data and seed: same metrics, and a model no better on dev is not promoted over it
-    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t2"]) == 0
+    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t2", *reports]) == 0
     again = json.loads((tmp_path / "stance-t2.json").read_text())
     assert again["metrics"] == manifest["metrics"]
 
