@@ -14,6 +14,7 @@ from .features import Pair, PairFeaturizer, ParagraphFeaturizer
 
 LABELS = ("negative", "neutral", "positive")
 _EVIDENCE_TERMS = 5
+_COMMON_IDF = 4.0
 
 
 @dataclass(frozen=True)
@@ -79,31 +80,40 @@ class StanceModel:
         return [score_from_probs(p) for p in probs]
 
     def _evidence(self, X: Any, probs: np.ndarray) -> list[tuple[str, ...]]:
-        """Return, per row, the terms that pushed most toward its predicted label."""
-        if not hasattr(self, "_names"):
-            self._names = self.stance_features.get_feature_names_out()
+        """Return, per row, the readable terms that pushed most toward its predicted label."""
+        if not hasattr(self, "_rel"):
+            names = [_readable(n) for n in self.stance_features.get_feature_names_out()]
+            # Words in more than ~5% of training sentences (articles, prepositions) explain nothing.
+            vec = self.stance_features.sent_vec_
+            common = {w for w, i in vec.vocabulary_.items() if " " not in w and vec.idf_[i] < _COMMON_IDF}
+            common |= {"[target]", "[other]", "not"}
+            names = [n if n and not all(w in common for w in n.split()) else "" for n in names]
             coef = self.stance_clf.coef_
             classes = list(self.stance_clf.classes_)
-            # A term's push toward a class: its weight there minus its mean weight.
+            # A term's push toward a class: its weight there minus its mean weight; terms a person
+            # cannot read (character n-grams, sums) get no say.
             rel = coef - coef.mean(axis=0, keepdims=True)
-            self._rel = {label: rel[classes.index(label)] for label in LABELS}
-        out: list[tuple[str, ...]] = []
+            rel[:, [i for i, n in enumerate(names) if not n]] = 0.0
+            self._rel = rel[[classes.index(label) for label in LABELS]]
+            self._names = names
         X = X.tocsr()
-        for i, p in enumerate(probs):
-            label = LABELS[int(np.argmax(p))]
+        rows = np.repeat(np.argmax(probs, axis=1), np.diff(X.indptr))
+        contrib = X.data * self._rel[rows, X.indices]
+        out: list[tuple[str, ...]] = []
+        k = _EVIDENCE_TERMS * 2
+        for i in range(X.shape[0]):
             start, end = X.indptr[i], X.indptr[i + 1]
-            cols, vals = X.indices[start:end], X.data[start:end]
-            contrib = vals * self._rel[label][cols]
-            top = np.argsort(-contrib)[: _EVIDENCE_TERMS * 3]
+            c = contrib[start:end]
+            top = np.argpartition(-c, k)[:k] if len(c) > k else np.arange(len(c))
             terms: list[str] = []
-            for j in top:
-                if contrib[j] <= 0:
+            for j in top[np.argsort(-c[top])]:
+                if c[j] <= 0:
                     break
-                term = _readable(self._names[cols[j]])
-                if term and term not in terms:
+                term = self._names[X.indices[start + j]]
+                if term not in terms:
                     terms.append(term)
-                if len(terms) == _EVIDENCE_TERMS:
-                    break
+                    if len(terms) == _EVIDENCE_TERMS:
+                        break
             out.append(tuple(terms))
         return out
 
