@@ -168,7 +168,8 @@ def current_model() -> Response:
 def promote_model() -> Response:
     if not g.principal.admin:
         raise ApiError(403, "forbidden", "promoting a model needs an admin key")
-    body = decode_json(request.get_data(cache=False)) if request.get_data(cache=True) else {}
+    raw = request.get_data()
+    body = decode_json(raw) if raw else {}
     version = body.get("version") if isinstance(body, dict) else None
     if not isinstance(version, str) or not version.replace("-", "").replace(".", "").isalnum():
         raise ApiError(422, "invalid_request", 'send {"version": "<name>-<version>"} of a saved model')

@@ -191,6 +191,19 @@ def test_queued_jobs_survive_a_redis_restart(rig: Rig) -> None:
     assert rig.api.get(f"/v1/jobs/{jobs[0]}").json()["status"] == "succeeded"  # the API reconnected
 
 
+def test_running_worker_survives_a_redis_kill_and_restart(rig: Rig) -> None:
+    rig.start_worker()
+    for _ in range(2):
+        assert rig.redis.proc is not None
+        rig.redis.proc.kill()  # SIGKILL: no AOF rewrite, no goodbye
+        rig.redis.proc.wait()
+        assert rig.api.get("/v1/jobs/" + "b" * 32).status_code == 503
+        rig.redis.start()
+        job_id = rig.submit("Parigi loda Berlino.")
+        rig.wait_for(lambda j=job_id: rig.status(j) == "succeeded", 40, "a canary job after the Redis restart")
+    assert rig.worker is not None and rig.worker.poll() is None
+
+
 def test_reaper_reenqueues_a_job_whose_message_was_lost(rig: Rig) -> None:
     job_id = rig.submit(long_article(3))
     rig.store.r.delete(f"{rig.settings.key_prefix}:celery:stancewire")  # the message is lost
