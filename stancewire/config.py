@@ -38,8 +38,8 @@ class Settings:
     redis_connect_timeout: float = 2.0
     task_max_attempts: int = 3
     task_time_limit: int = 30
-    visibility_timeout: int = 120
-    stuck_job_seconds: int = 120
+    visibility_timeout: int = 100
+    stuck_job_seconds: int = 100
     worker_concurrency: int = 2
     model_check_seconds: float = 2.0
     api_keys: tuple[str, ...] = ()  # "name:sha256hex[:admin]" entries; empty = open (local only)
