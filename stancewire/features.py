@@ -3,11 +3,14 @@
 A pair is the paragraph text, its language, the spans that name the target actor and the spans
 that name other actors. The featurizer builds, per pair:
 
-- the paragraph with the target masked as `_tgt_` and other actors as `_oth_` (word n-grams);
-- the sentences that hold the target, masked the same way (word and character n-grams);
-- the words around each mention, weighted by distance, marked by side, by whether they share
-  the mention's clause, by negation scope and by whether they follow a contrast marker;
-- polarity-lexicon sums around the target and over the paragraph (context only).
+- the sentences that hold the target, with the target masked as `_tgt_` and other actors as
+  `_oth_` (word n-grams; optionally the whole masked paragraph too, `para_weight`);
+- the words attributed to the target: each word goes to the nearest actor mention of its
+  sentence, crossing a clause boundary counting as four words (word and character n-grams, and
+  weighted word features marked by negation scope);
+- the words right next to each mention, by side and distance;
+- polarity-lexicon sums over the attributed words (negation-aware, after contrast markers, in
+  quotes), over other actors' words and over the paragraph (context only).
 
 Everything here is a plain scikit-learn transformer so a saved pipeline loads wherever the
 project is installed.
@@ -210,7 +213,7 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
         feats[key] = feats.get(key, 0.0) + value
 
     att_words: list[str] = []
-    lex_att = lex_other = 0.0
+    lex_other = 0.0
     for j, t in enumerate(toks):
         if not t[0].isalnum():
             continue
