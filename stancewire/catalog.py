@@ -101,7 +101,6 @@ class Catalog:
     actors: dict[str, Actor]
     combining: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     government_words: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    library_languages: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.actors)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ class Settings:
     api_keys: tuple[str, ...] = ()  # "name:sha256hex[:admin]" entries; empty = open (local only)
     rate_limit: str = "600/minute"
     testing: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,8 +52,6 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             raw = env.get(f"STANCEWIRE_{f.name.upper()}")
             if raw is None and f.name == "redis_url":
                 raw = env.get("REDIS_URL")
