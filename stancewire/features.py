@@ -131,24 +131,37 @@ def _lexicon_for(lexicons: dict[str, dict[str, object]], lang: str) -> dict[str,
     return lexicons.get(lang) or lexicons.get("en") or {"words": {}, "negators": frozenset(), "contrast": frozenset()}
 
 
-def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str, str, str, dict[str, float]]:
-    """Return the masked paragraph, the target's sentences, the words attributed to the target,
-    and the weighted context features."""
-    lex = _lexicon_for(lexicons, pair.lang)
+@dataclass(frozen=True)
+class _Layout:
+    """What a paragraph's pairs share: tokens with every mention masked, sentences, clauses,
+    negation scope, contrast and quote flags, and each token's lexicon polarity."""
+
+    toks: tuple[str, ...]
+    mention_pos: tuple[int, ...]  # token index of each mention placeholder, in span order
+    sents: tuple[tuple[int, int], ...]
+    sent_of: tuple[int, ...]
+    clauses: tuple[int, ...]
+    negated: tuple[bool, ...]
+    after_contrast: tuple[bool, ...]
+    in_quote: tuple[bool, ...]
+    signed: tuple[float, ...]  # polarity, flipped under negation
+    polar: tuple[int, ...]  # indices of tokens with a polarity
+    words: tuple[str, ...]  # the token as a feature word, `NOT_` under negation
+    para: float
+
+
+def _layout(toks: list[str], lex: dict[str, object]) -> _Layout:
+    """Compute everything about a masked token sequence that does not depend on which mention
+    is the target (the target and other placeholders are alike to all of it)."""
     polarity: dict[str, float] = lex["words"]  # type: ignore[assignment]
     negators: frozenset[str] = lex["negators"]  # type: ignore[assignment]
     contrast: frozenset[str] = lex["contrast"]  # type: ignore[assignment]
-    toks = _masked_tokens(pair.text, pair.target, pair.others)
     n = len(toks)
-    tpos = [i for i, t in enumerate(toks) if t == TARGET]
-    opos = [i for i, t in enumerate(toks) if t == OTHER]
     sents = _sentences(toks)
-    clauses = _clause_ids(toks, contrast)
     sent_of = [0] * n
     for k, (s0, e0) in enumerate(sents):
         for j in range(s0, e0):
             sent_of[j] = k
-
     # Negation scope, "after a contrast marker" and "inside a quote", token by token.
     negated = [False] * n
     after_contrast = [False] * n
@@ -168,6 +181,72 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
                 if toks[j] in _SENT_END:
                     break
                 after_contrast[j] = True
+    signed = [0.0] * n
+    polar = []
+    for i, t in enumerate(toks):
+        pol = polarity.get(t, 0.0)
+        if pol:
+            signed[i] = -pol if negated[i] else pol
+            polar.append(i)
+    para = sum(signed[i] for i in polar)
+    return _Layout(
+        tuple(toks),
+        tuple(i for i, t in enumerate(toks) if t in (TARGET, OTHER)),
+        tuple(sents),
+        tuple(sent_of),
+        tuple(_clause_ids(toks, contrast)),
+        tuple(negated),
+        tuple(after_contrast),
+        tuple(in_quote),
+        tuple(signed),
+        tuple(polar),
+        tuple(("NOT_" + t if neg else t) for t, neg in zip(toks, negated, strict=True)),
+        para,
+    )
+
+
+_LAYOUT_CACHE_MAX = 4096
+
+
+def _pair_tokens(
+    pair: Pair, lex: dict[str, object], cache: dict[tuple[object, ...], _Layout]
+) -> tuple[list[str], _Layout]:
+    """Return the pair's masked tokens and its paragraph's layout, shared by the paragraph's pairs."""
+    units = sorted(set(pair.target) | set(pair.others))
+    if any(units[i][1] > units[i + 1][0] for i in range(len(units) - 1)):
+        # Overlapping mentions: mask this pair on its own (the rule for overlaps is in
+        # `_masked_tokens`), nothing to share.
+        toks = _masked_tokens(pair.text, pair.target, pair.others)
+        return toks, _layout(toks, lex)
+    key = (pair.text, tuple(units), pair.lang)
+    layout = cache.get(key)
+    if layout is None:
+        if len(cache) > _LAYOUT_CACHE_MAX:
+            cache.clear()
+        layout = cache[key] = _layout(_masked_tokens(pair.text, (), units), lex)
+    toks = list(layout.toks)
+    if len(layout.mention_pos) == len(units):
+        targets = set(pair.target)
+        for pos, unit in zip(layout.mention_pos, units, strict=True):
+            if unit in targets:
+                toks[pos] = TARGET
+    else:  # a mention that covers no token: fall back to masking this pair directly
+        toks = _masked_tokens(pair.text, pair.target, pair.others)
+    return toks, layout
+
+
+def _pair_views(
+    pair: Pair, lexicons: dict[str, dict[str, object]], cache: dict[tuple[object, ...], _Layout] | None = None
+) -> tuple[str, str, str, dict[str, float]]:
+    """Return the masked paragraph, the target's sentences, the words attributed to the target,
+    and the weighted context features."""
+    lex = _lexicon_for(lexicons, pair.lang)
+    toks, layout = _pair_tokens(pair, lex, {} if cache is None else cache)
+    n = len(toks)
+    tpos = [i for i in layout.mention_pos if toks[i] == TARGET] if layout.mention_pos else []
+    opos = [i for i in layout.mention_pos if toks[i] == OTHER] if layout.mention_pos else []
+    sents, sent_of, clauses = layout.sents, layout.sent_of, layout.clauses
+    after_contrast, in_quote, signed = layout.after_contrast, layout.in_quote, layout.signed
 
     # Attribute each word to the nearest actor mention of its sentence, where crossing a clause
     # boundary counts as four words (evaluation binds within a clause); a sentence that names no
@@ -213,24 +292,21 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
         feats[key] = feats.get(key, 0.0) + value
 
     att_words: list[str] = []
-    lex_other = 0.0
-    for j, t in enumerate(toks):
-        if not t[0].isalnum():
-            continue
-        pol = polarity.get(t, 0.0)
-        signed = -pol if negated[j] else pol
-        if weight[j] > 0:
-            word = ("NOT_" if negated[j] else "") + t
+    for j in range(n):
+        if weight[j] > 0 and toks[j][0].isalnum():
+            word = layout.words[j]
             att_words.append(word)
             add(f"A:{word}", weight[j])
-            if signed:
-                add("lex_att_pos" if signed > 0 else "lex_att_neg", abs(signed) * weight[j])
+            if signed[j]:
+                add("lex_att_pos" if signed[j] > 0 else "lex_att_neg", abs(signed[j]) * weight[j])
                 if after_contrast[j]:
-                    add("lex_att_contrast", signed * weight[j])
+                    add("lex_att_contrast", signed[j] * weight[j])
                 if in_quote[j]:
-                    add("lex_att_quote", signed * weight[j])
-        elif signed and t != TARGET:
-            lex_other += signed
+                    add("lex_att_quote", signed[j] * weight[j])
+    lex_other = 0.0
+    for j in layout.polar:
+        if weight[j] <= 0:
+            lex_other += signed[j]
     for p in tpos:
         if in_quote[p]:
             add("target_in_quote", 1.0)
@@ -239,7 +315,7 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
         for j in range(max(0, p - 3), min(n, p + 4)):
             if j != p and toks[j][0].isalnum() and sent_of[j] == sent_of[p]:
                 side = "L" if j < p else "R"
-                add(f"{side}{abs(j - p)}:{('NOT_' if negated[j] else '') + toks[j]}", 1.0)
+                add(f"{side}{abs(j - p)}:{layout.words[j]}", 1.0)
     lex_att = feats.get("lex_att_pos", 0.0) - feats.get("lex_att_neg", 0.0)
     add("lex_att_balance", lex_att)
     add("lex_other", lex_other / 3.0)
@@ -249,11 +325,55 @@ def _pair_views(pair: Pair, lexicons: dict[str, dict[str, object]]) -> tuple[str
         add("first_pos", tpos[0] / max(n, 1))
         if tpos[0] < 3:
             add("target_starts", 1.0)
-    para = sum((-polarity[t] if negated[i] else polarity[t]) for i, t in enumerate(toks) if t in polarity)
-    add("lex_para", para / max(n, 1) * 10)
+    add("lex_para", layout.para / max(n, 1) * 10)
     target_sents = sorted({sent_of[p] for p in tpos})
     sent_text = " ".join(" ".join(toks[sents[k][0] : sents[k][1]]) for k in target_sents)
     return " ".join(toks), sent_text, " ".join(att_words), feats
+
+
+def _char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
+    """Return the char_wb n-grams of one word exactly as scikit-learn builds them."""
+    w = f" {word} "
+    out = []
+    for n in range(min_n, max_n + 1):
+        out += [w[i : i + n] for i in range(max(1, len(w) - n + 1))]
+        if len(w) <= n:  # a short word is counted once
+            break
+    return out
+
+
+_CHAR_CACHE_MAX = 200_000
+
+
+def char_wb_transform(vec: TfidfVectorizer, docs: Sequence[str], cache: dict[str, tuple[int, ...]]) -> sp.csr_matrix:
+    """Return `vec.transform(docs)` for a fitted char_wb vectorizer, caching each word's n-grams.
+
+    Words repeat across the pairs of a paragraph and across paragraphs, so looking their
+    n-grams up once is several times faster than scikit-learn's per-document loop; counting and
+    weighting stay scikit-learn's own.
+    """
+    tfidf = getattr(vec, "_tfidf", None)
+    if vec.analyzer != "char_wb" or not vec.lowercase or vec.strip_accents or vec.binary or tfidf is None:
+        return vec.transform(docs)
+    if len(cache) > _CHAR_CACHE_MAX:
+        cache.clear()
+    vocab = vec.vocabulary_
+    min_n, max_n = vec.ngram_range
+    indices: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        for word in doc.lower().split():
+            idx = cache.get(word)
+            if idx is None:
+                idx = cache[word] = tuple(vocab[g] for g in _char_wb_ngrams(word, min_n, max_n) if g in vocab)
+            indices.extend(idx)
+        indptr.append(len(indices))
+    counts = sp.csr_matrix(
+        (np.ones(len(indices), dtype=vec.dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+        shape=(len(docs), len(vocab)),
+    )
+    counts.sum_duplicates()
+    return sp.csr_matrix(tfidf.transform(counts, copy=False))
 
 
 class PairFeaturizer(BaseEstimator, TransformerMixin):
@@ -286,7 +406,7 @@ class PairFeaturizer(BaseEstimator, TransformerMixin):
     def _views(self, pairs: Iterable[Pair]) -> tuple[list[str], list[str], list[str], list[dict[str, float]]]:
         paras, sents, atts, dicts = [], [], [], []
         for pair in pairs:
-            p, s, a, d = _pair_views(pair, self.lexicons_)
+            p, s, a, d = _pair_views(pair, self.lexicons_, self.__dict__.setdefault("_layout_cache", {}))
             paras.append(p + f" _lang_{pair.lang}")
             sents.append(s)
             atts.append(a)
@@ -324,9 +444,24 @@ class PairFeaturizer(BaseEstimator, TransformerMixin):
         blocks = [self.para_vec_.transform(paras) * self.para_weight] if self.para_vec_ is not None else []
         blocks += [self.sent_vec_.transform(sents) * self.sent_weight, self.att_vec_.transform(atts) * self.att_weight]
         if self.char_vec_ is not None:
-            blocks.append(self.char_vec_.transform(atts if self.char_view == "att" else sents) * self.char_weight)
+            docs = atts if self.char_view == "att" else sents
+            blocks.append(
+                char_wb_transform(self.char_vec_, docs, self.__dict__.setdefault("_char_cache", {})) * self.char_weight
+            )
         blocks.append(self.dict_vec_.transform(dicts))
         return sp.hstack(blocks, format="csr")
+
+    def clear_caches(self) -> None:
+        """Forget the per-process lookup caches (benchmarks call this to time unseen text)."""
+        self.__dict__.pop("_char_cache", None)
+        self.__dict__.pop("_layout_cache", None)
+        _base_tokens.cache_clear()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())
+        state.pop("_char_cache", None)  # per-process lookup caches, rebuilt on demand
+        state.pop("_layout_cache", None)
+        return state
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         names = [f"para:{n}" for n in self.para_vec_.get_feature_names_out()] if self.para_vec_ is not None else []

@@ -1,0 +1,81 @@
+"""Target-aware features: what each view holds, and that the speed-ups change nothing."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from stancewire.features import Pair, PairFeaturizer, _pair_views, char_wb_transform, load_lexicon
+
+
+def pair(text: str, target: str, *others: str, lang: str = "en") -> Pair:
+    def spans(needle: str) -> tuple[tuple[int, int], ...]:
+        start = text.index(needle)
+        return ((start, start + len(needle)),)
+
+    return Pair(text, lang, spans(target), tuple(s for o in others for s in spans(o)))
+
+
+PARIS = "Paris praised the plan, but Washington stayed silent and doomed it."
+ROMA = "Roma non ha mantenuto gli impegni; Berlino invece ha rispettato il calendario."
+COMPOUND = "Il vertice franco-britannico ha convinto Kiev."
+PAIRS = [
+    pair(PARIS, "Paris", "Washington"),
+    pair(PARIS, "Washington", "Paris"),
+    pair(ROMA, "Roma", "Berlino", lang="it"),
+    pair(ROMA, "Berlino", "Roma", lang="it"),
+    # Two actors named by one compound: the same span is the target's and the other's.
+    Pair(COMPOUND, "it", ((11, 28),), ((11, 28), (41, 45))),
+    # Overlapping mentions of different extent ("Casa Bianca" and "Bianca").
+    Pair("La Casa Bianca tace.", "it", ((3, 14),), ((8, 14),)),
+]
+LEXICONS = {lang: load_lexicon(lang) for lang in ("it", "en")}
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> PairFeaturizer:
+    return PairFeaturizer(min_df=1).fit(PAIRS * 2)
+
+
+def test_each_actor_gets_the_words_of_its_own_clause() -> None:
+    _, _, paris, _ = _pair_views(PAIRS[0], LEXICONS)
+    _, _, washington, _ = _pair_views(PAIRS[1], LEXICONS)
+    assert "praised" in paris.split() and "doomed" not in paris.split()
+    assert "doomed" in washington.split() and "praised" not in washington.split()
+
+
+def test_negation_marks_the_words_in_its_scope() -> None:
+    _, _, roma, feats = _pair_views(PAIRS[2], LEXICONS)
+    assert "NOT_mantenuto" in roma.split()
+    assert "A:NOT_mantenuto" in feats
+
+
+def test_a_compound_mention_is_the_target() -> None:
+    masked, _, _, _ = _pair_views(PAIRS[4], LEXICONS)
+    assert masked.split()[2] == "_tgt_" and "_oth_" in masked.split()
+
+
+def test_shared_paragraph_layout_does_not_leak_between_pairs(featurizer: PairFeaturizer) -> None:
+    together = featurizer.transform(PAIRS).toarray()
+    for i, p in enumerate(PAIRS):
+        featurizer.clear_caches()
+        alone = featurizer.transform([p]).toarray()[0]
+        np.testing.assert_array_equal(alone, together[i])
+    assert not np.array_equal(together[0], together[1])
+
+
+def test_a_pickled_featurizer_drops_its_caches_and_gives_the_same_features(featurizer: PairFeaturizer) -> None:
+    before = featurizer.transform(PAIRS).toarray()
+    loaded = pickle.loads(pickle.dumps(featurizer))
+    assert "_layout_cache" not in loaded.__dict__ and "_char_cache" not in loaded.__dict__
+    np.testing.assert_array_equal(loaded.transform(PAIRS).toarray(), before)
+
+
+@pytest.mark.parametrize("ngrams", [(3, 4), (2, 5)])
+def test_char_ngrams_equal_scikit_learns(ngrams: tuple[int, int]) -> None:
+    docs = ["NOT_mantenuto gli impegni", "a ab città  perché", "", "x", "Washington doomed doomed it"]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=ngrams, sublinear_tf=True, dtype=np.float32).fit(docs)
+    cache: dict[str, tuple[int, ...]] = {}
+    for _ in range(2):  # cold, then with every word cached
+        np.testing.assert_array_equal(char_wb_transform(vec, docs, cache).toarray(), vec.transform(docs).toarray())
