@@ -35,6 +35,7 @@ class Example:
     group: str  # paragraph id: splits never cut a paragraph
     source: str
     differing: bool = False
+    actor: str = ""  # the actor's id, where the data names it
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,14 @@ def corpus_examples(paths: list[Path]) -> tuple[list[Example], list[SentimentExa
             target = tuple(spans[actor.id])
             others = tuple(s for aid, ss in spans.items() if aid != actor.id for s in ss)
             stance.append(
-                Example(Pair(para.text, para.lang, target, others), actor.stance, para.id, "corpus", para.differing)
+                Example(
+                    Pair(para.text, para.lang, target, others),
+                    actor.stance,
+                    para.id,
+                    "corpus",
+                    para.differing,
+                    actor.id,
+                )
             )
         sentiment.append(SentimentExample(para.text, para.lang, para.sentiment, para.id))
     return stance, sentiment, splits
