@@ -57,7 +57,8 @@ class Pair:
 
 @lru_cache(maxsize=8)
 def load_lexicon(lang: str, directory: str = str(LEXICON_DIR)) -> dict[str, object]:
-    """Read `seeds/lexicon/<lang>.tsv` (word, polarity) plus negators and contrast markers."""
+    """Read `seeds/lexicon/<lang>.tsv` (word, polarity) plus negators and contrast markers, and
+    `function-words-<lang>.txt` (words that are never evidence on their own)."""
     words: dict[str, float] = {}
     negators: set[str] = set()
     contrast: set[str] = set()
@@ -78,7 +79,17 @@ def load_lexicon(lang: str, directory: str = str(LEXICON_DIR)) -> dict[str, obje
                     words[term] = float(value)
                 except ValueError:
                     continue
-    return {"words": words, "negators": frozenset(negators), "contrast": frozenset(contrast)}
+    function_words: set[str] = set()
+    fw_path = Path(directory) / f"function-words-{lang}.txt"
+    if fw_path.exists():
+        lines = fw_path.read_text(encoding="utf-8").splitlines()
+        function_words = {fold(w.strip()) for w in lines if w.strip() and not w.startswith("#")}
+    return {
+        "words": words,
+        "negators": frozenset(negators),
+        "contrast": frozenset(contrast),
+        "function_words": frozenset(function_words),
+    }
 
 
 @lru_cache(maxsize=2048)

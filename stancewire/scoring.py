@@ -83,10 +83,13 @@ class StanceModel:
         """Return, per row, the readable terms that pushed most toward its predicted label."""
         if not hasattr(self, "_rel"):
             names = [_readable(n) for n in self.stance_features.get_feature_names_out()]
-            # Words in more than ~5% of training sentences (articles, prepositions) explain nothing.
+            # Function words (from the lexicon) and words in more than ~5% of training sentences
+            # explain nothing on their own.
             vec = self.stance_features.sent_vec_
             common = {w for w, i in vec.vocabulary_.items() if " " not in w and vec.idf_[i] < _COMMON_IDF}
             common |= {"[target]", "[other]", "not"}
+            for lex in getattr(self.stance_features, "lexicons_", {}).values():
+                common |= lex.get("function_words", frozenset())
             names = [n if n and not all(w in common for w in n.split()) else "" for n in names]
             coef = self.stance_clf.coef_
             classes = list(self.stance_clf.classes_)
