@@ -1,7 +1,7 @@
 """Train, evaluate and promote the stance and sentiment model.
 
     stance train [--newsmtsc PATH] [--data FILE ...] [--force]
-    stance evaluate FILE [--model models/current.json]
+    stance evaluate FILE... [--split test] [--models-dir models]
 
 Training reads the project corpus (fixed train/dev/test splits by paragraph), optionally
 NewsMTSC's train file (only its train file: 10% of it is held out for tuning) and files in the
@@ -359,11 +359,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     holder = ModelHolder(Path(args.models_dir))
     model, manifest = holder.get()
     all_results: dict[str, Any] = {}
-    for path in args.files:
+    if args.split:
+        # One report over the split's paragraphs of all files, as `stance train` reports it.
+        stance, sentiment, splits = corpus_examples([Path(p) for p in args.files])
+        ex = [e for e in stance if splits[e.group] == args.split]
+        sent = [e for e in sentiment if splits[e.group] == args.split]
+        for k, v in evaluate_examples(model, ex, sent).items():
+            all_results[f"{args.split}/{k}"] = v
+    for path in [] if args.split else args.files:
         ex, sent = load_labelled(Path(path))
         for k, v in evaluate_examples(model, ex, sent).items():
             all_results[f"{Path(path).stem}/{k}"] = v
-    print(markdown(f"{manifest['version']} on {', '.join(Path(p).name for p in args.files)}", all_results))
+    names = [Path(p).name for p in args.files]
+    shown = ", ".join(names) if len(names) <= 3 else f"{len(names)} files"
+    print(markdown(f"{manifest['version']} on {shown}{f' ({args.split} split)' if args.split else ''}", all_results))
     if args.png:
         confusion_png(Path(args.png), all_results)
     return 0
@@ -393,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("files", nargs="+")
     ev.add_argument("--models-dir", default=str(settings.models_dir))
     ev.add_argument("--png", help="also write the confusion matrices to this PNG")
+    ev.add_argument("--split", choices=("train", "dev", "test"), help="score only this split of project corpus files")
     args = parser.parse_args(argv)
     try:
         return cmd_train(args) if args.command == "train" else cmd_evaluate(args)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from stancewire.config import PROJECT_ROOT
+from stancewire.features import load_lexicon
 from stancewire.modelstore import ModelHolder
 from training.datasets import corpus_examples
 
@@ -30,3 +31,12 @@ def test_shipped_model_separates_the_two_actors(path: Path) -> None:
     # the two actors different labels in at least 70% of them.
     assert ordered >= 0.8 * n, f"{ordered}/{n} ordered"
     assert differing >= 0.7 * n, f"{differing}/{n} with different labels"
+
+
+def test_evidence_is_never_a_lone_function_word() -> None:
+    model, _ = ModelHolder(PROJECT_ROOT / "models").get()
+    examples, _, _ = corpus_examples(FILES)
+    terms = [t for s in model.score_pairs([e.pair for e in examples]) for t in s.evidence]
+    function_words = load_lexicon("it")["function_words"] | load_lexicon("en")["function_words"]
+    assert len(terms) > 2 * len(examples)
+    assert not [t for t in terms if all(w in function_words for w in t.split())]

@@ -32,6 +32,17 @@ def test_train_save_load_score(tmp_path: Path) -> None:
     assert again["metrics"] == manifest["metrics"]
 
 
+def test_evaluate_one_split_of_corpus_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = ["--reports-dir", str(tmp_path / "reports")]
+    assert main(["train", "--corpus", str(FIXTURE), "--models-dir", str(tmp_path), "--version", "t1", *reports]) == 0
+    trained = read_current(tmp_path)["metrics"]["test"]["stance"]
+    capsys.readouterr()
+    assert main(["evaluate", str(FIXTURE), "--split", "test", "--models-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    # The same pairs and the same score as the training report's test split.
+    assert f"| test/stance | {trained['n']} | {trained['macro_f1']:.3f} |" in out
+
+
 def test_bad_rows_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Paris wins.", "target": "Paris", "label": "positive"}\n{"text": "x", "label": "great"}\n')
