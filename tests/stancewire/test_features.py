@@ -4,9 +4,20 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from stancewire.features import Pair, PairFeaturizer, _pair_views, char_wb_transform, load_lexicon
+from stancewire.features import (
+    Pair,
+    PairFeaturizer,
+    _layout,
+    _masked_tokens,
+    _pair_tokens,
+    _pair_views,
+    char_wb_transform,
+    load_lexicon,
+)
 
 
 def pair(text: str, target: str, *others: str, lang: str = "en") -> Pair:
@@ -79,3 +90,47 @@ def test_char_ngrams_equal_scikit_learns(ngrams: tuple[int, int]) -> None:
     cache: dict[str, tuple[int, ...]] = {}
     for _ in range(2):  # cold, then with every word cached
         np.testing.assert_array_equal(char_wb_transform(vec, docs, cache).toarray(), vec.transform(docs).toarray())
+
+
+WORDS = ["Roma", "non", "ha", "mantenuto", ",", "ma", "Berlino", "«", "accusa", "»", "Parigi", ".", "tace", "l'Ue"]
+
+
+@st.composite
+def paragraph_pairs(draw: st.DrawFn) -> Pair:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=25))
+    text = " ".join(words)
+    starts = [0]
+    for w in words[:-1]:
+        starts.append(starts[-1] + len(w) + 1)
+    ends = [s + len(w) for s, w in zip(starts, words, strict=True)]
+
+    def span() -> tuple[int, int]:
+        i = draw(st.integers(0, len(words) - 1))
+        j = draw(st.integers(i, min(len(words) - 1, i + 2)))
+        return starts[i], ends[j]
+
+    target = tuple(span() for _ in range(draw(st.integers(1, 3))))
+    others = tuple(span() for _ in range(draw(st.integers(0, 4))))
+    return Pair(text, draw(st.sampled_from(["it", "en"])), target, others)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(paragraph_pairs(), min_size=1, max_size=4))
+def test_shared_layout_equals_masking_each_pair_on_its_own(pairs: list[Pair]) -> None:
+    cache: dict = {}
+    for pair in pairs * 2:  # the second round reads every layout from the cache
+        lex = LEXICONS[pair.lang]
+        direct = _masked_tokens(pair.text, pair.target, pair.others)
+        toks, layout = _pair_tokens(pair, lex, cache)
+        assert toks == direct
+        reference = _layout(direct, lex)
+        for name in ("sents", "sent_of", "clauses", "negated", "after_contrast", "in_quote", "signed", "para"):
+            assert getattr(layout, name) == getattr(reference, name), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="aàbZ_ é\t", max_size=12), min_size=1, max_size=6))
+def test_char_ngrams_equal_scikit_learns_on_any_text(docs: list[str]) -> None:
+    docs = [*docs, "ab"]  # at least one n-gram, or scikit-learn refuses to fit
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32).fit(docs)
+    np.testing.assert_array_equal(char_wb_transform(vec, docs, {}).toarray(), vec.transform(docs).toarray())
