@@ -216,7 +216,7 @@ def _layout(toks: list[str], lex: dict[str, object]) -> _Layout:
     )
 
 
-_LAYOUT_CACHE_MAX = 4096
+_LAYOUT_CACHE_MAX = 256  # pairs of one paragraph come together; older entries are never reused
 
 
 def _pair_tokens(
@@ -353,7 +353,7 @@ def _char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
-_CHAR_CACHE_MAX = 200_000
+_CHAR_CACHE_MAX = 50_000
 
 
 def char_wb_transform(vec: TfidfVectorizer, docs: Sequence[str], cache: dict[str, tuple[int, ...]]) -> sp.csr_matrix:
