@@ -31,7 +31,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 
 from stancewire.config import PROJECT_ROOT, Settings
 from stancewire.features import PairFeaturizer, ParagraphFeaturizer
-from stancewire.modelstore import ModelHolder, promote, read_current, save_artifact, sha256_file
+from stancewire.modelstore import ModelHolder, load_verified, promote, read_current, save_artifact, sha256_file
 from stancewire.scoring import LABELS, StanceModel, expected_calibration_error, fit_temperature
 from training.corpus import CorpusError
 from training.datasets import (
@@ -102,6 +102,30 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
 
 
+def selection_score(dev: Sequence[Example], pred: Sequence[str]) -> float:
+    """Score predictions on dev as model selection does: all dev rows and the project's own
+    dev paragraphs weigh alike (NewsMTSC's held-out slice would otherwise dominate)."""
+    gold = [e.label for e in dev]
+    score = macro_f1(gold, pred)
+    corpus = [i for i, e in enumerate(dev) if e.source == "corpus"]
+    if corpus:
+        score = (score + macro_f1([gold[i] for i in corpus], [pred[i] for i in corpus])) / 2
+    return score
+
+
+def current_dev_score(models_dir: Path, dev: Sequence[Example]) -> tuple[str, float] | None:
+    """Score the current model on this run's dev rows, or None when there is no usable one."""
+    manifest = read_current(models_dir)
+    if manifest is None:
+        return None
+    try:
+        model = load_verified(models_dir, manifest)
+        pred = [s.label for s in model.score_pairs([e.pair for e in dev], evidence=False)]
+    except Exception:  # an artifact this code can no longer load or run cannot be compared
+        return None
+    return manifest["version"], selection_score(dev, pred)
+
+
 def fit(
     data: Data, seed: int, external_weight: float = 0.5, progress: Any = None
 ) -> tuple[StanceModel, dict[str, Any]]:
@@ -115,15 +139,10 @@ def fit(
     y_dev = [e.label for e in data.dev]
     w = _weights(data.train, external_weight)
     best: tuple[float, float, LogisticRegression] | None = None
-    corpus_dev = [i for i, e in enumerate(data.dev) if e.source == "corpus"]
     for C in C_GRID:
         clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
         clf.fit(X_train, y_train, sample_weight=w)
-        pred = clf.predict(X_dev)
-        # Select on the project's dev paragraphs and the held-out NewsMTSC train slice alike.
-        score = macro_f1(y_dev, pred)
-        if corpus_dev:
-            score = (score + macro_f1([y_dev[i] for i in corpus_dev], [pred[i] for i in corpus_dev])) / 2
+        score = selection_score(data.dev, list(clf.predict(X_dev)))
         if progress:
             progress(f"stance C={C}: dev {score:.3f}")
         if best is None or score > best[0]:
@@ -341,17 +360,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         {k: v for k, v in all_results.items() if k.endswith(("stance", "sentiment")) or k.startswith("external/")},
     )
     print(markdown(f"{MODEL_NAME}-{version}", {k: v for k, v in all_results.items()}).split("\n### ")[0])
-    current = read_current(models_dir)
-    current_dev = ((current or {}).get("metrics") or {}).get("dev", {}).get("dev_macro_f1")
-    same_data = current is not None and current.get("training_data") == manifest["training_data"]
-    if args.force or current is None or not same_data or current_dev is None or dev["dev_macro_f1"] >= current_dev:
+    # The current model is scored on this run's dev rows, so the two are compared on the same data.
+    current = current_dev_score(models_dir, data.dev)
+    if args.force or current is None or dev["dev_macro_f1"] >= round(current[1], 4):
         promote(models_dir, manifest)
         console.print(
             f"promoted {manifest['version']} (sha256 {manifest['sha256'][:12]}, "
             f"{manifest['size_bytes'] / 1e6:.1f} MB); report in {out_dir}"
         )
     else:
-        console.print(f"kept {current['version']}: dev {current_dev} > {dev['dev_macro_f1']} (use --force)")
+        console.print(f"kept {current[0]}: dev {current[1]:.4f} > {dev['dev_macro_f1']} (use --force)")
     return 0
 
 
