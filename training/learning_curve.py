@@ -1,7 +1,6 @@
 """Measure how test macro-F1 grows with the number of corpus paragraphs the model is trained on.
 
-    python -m training.learning_curve --corpus training/data/batches/*-[a-e]/*.jsonl \\
-        --newsmtsc ../shared/datasets/newsmtsc/train.jsonl
+    python -m training.learning_curve [--corpus FILE...] --newsmtsc ../shared/datasets/newsmtsc/train.jsonl
 
 Each point trains with the same recipe as `stance train` (C chosen on dev) on a nested random
 subset of the corpus's train paragraphs (external rows are always all used) and reports on the
