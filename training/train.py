@@ -384,10 +384,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         sent = [e for e in sentiment if splits[e.group] == args.split]
         for k, v in evaluate_examples(model, ex, sent).items():
             all_results[f"{args.split}/{k}"] = v
-    for path in [] if args.split else args.files:
-        ex, sent = load_labelled(Path(path))
-        for k, v in evaluate_examples(model, ex, sent).items():
-            all_results[f"{Path(path).stem}/{k}"] = v
+    else:
+        for path in args.files:
+            ex, sent = load_labelled(Path(path))
+            for k, v in evaluate_examples(model, ex, sent).items():
+                all_results[f"{Path(path).stem}/{k}"] = v
     names = [Path(p).name for p in args.files]
     shown = ", ".join(names) if len(names) <= 3 else f"{len(names)} files"
     print(markdown(f"{manifest['version']} on {shown}{f' ({args.split} split)' if args.split else ''}", all_results))
