@@ -14,11 +14,10 @@ from stancewire.actors import build_matcher, fold
 from stancewire.catalog import load_catalog
 from stancewire.config import PROJECT_ROOT
 from stancewire.paragraphs import split_paragraphs
+from training.corpus import iter_jsonl
 
 GOLD = PROJECT_ROOT / "training" / "data" / "actors-gold"
 SCORED_TYPES = ("country", "organization")
-
-
 HELDOUT = PROJECT_ROOT / "bench" / "data"
 
 
@@ -26,9 +25,9 @@ def _gold_rows() -> dict[str, list[dict]]:
     """The actor gold set, and (independently written) the held-out stance sets' countries and orgs."""
     sets: dict[str, list[dict]] = {}
     for path in sorted(GOLD.glob("*.jsonl")):
-        sets[f"gold-{path.stem}"] = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        sets[f"gold-{path.stem}"] = [row for _, row in iter_jsonl(path)]
     for path in sorted(HELDOUT.glob("stance-heldout-*.jsonl")):
-        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        rows = [row for _, row in iter_jsonl(path)]
         sets[path.stem] = [
             {**r, "actors": [a["id"] for a in r["actors"] if a.get("type") in SCORED_TYPES]} for r in rows
         ]
@@ -65,7 +64,7 @@ def speed() -> dict[str, object]:
     """Time segmentation plus matching over the whole catalogue on growing texts (expect linear)."""
     catalog = load_catalog(PROJECT_ROOT / "seeds")
     matcher = build_matcher(catalog, "it")
-    gold = [json.loads(line)["text"] for line in (GOLD / "it.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    gold = [row["text"] for _, row in iter_jsonl(GOLD / "it.jsonl")]
     article = "\n\n".join(gold[:12])
     corpus = ("\n\n".join(gold) + "\n\n") * 200
     results: dict[str, object] = {}

@@ -48,13 +48,7 @@ def main() -> None:
         },
         environ={},
     )
-    env = {
-        **os.environ,
-        "REDIS_URL": redis.url,
-        "STANCEWIRE_KEY_PREFIX": prefix,
-        "STANCEWIRE_RATE_LIMIT": "1000000/minute",
-        "STANCEWIRE_WORKER_CONCURRENCY": str(args.concurrency),
-    }
+    env = {**os.environ, "REDIS_URL": redis.url} | settings.environ("key_prefix", "rate_limit", "worker_concurrency")
     log = open(tmp / "processes.log", "wb")  # noqa: SIM115 (kept open for the children's lifetime)
     procs = [
         subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -69,6 +69,14 @@ class Settings:
         """Return a copy with some settings changed."""
         return dataclasses.replace(self, **changes)
 
+    def environ(self, *names: str) -> dict[str, str]:
+        """Return these settings as the `STANCEWIRE_*` variables `load` reads (for child processes)."""
+        out = {}
+        for name in names:
+            value = getattr(self, name)
+            out[f"STANCEWIRE_{name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+        return out
+
 
 def _coerce(f: dataclasses.Field[Any], raw: Any) -> Any:
     kind = str(f.type)

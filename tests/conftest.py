@@ -60,7 +60,7 @@ def _env(settings: Settings) -> dict[str, str]:
     """Pass the test's settings to a worker process through its environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
     env["REDIS_URL"] = settings.redis_url
-    for name in (
+    return env | settings.environ(
         "key_prefix",
         "models_dir",
         "retention_seconds",
@@ -68,9 +68,7 @@ def _env(settings: Settings) -> dict[str, str]:
         "visibility_timeout",
         "task_time_limit",
         "stuck_job_seconds",
-    ):
-        env[f"STANCEWIRE_{name.upper()}"] = str(getattr(settings, name))
-    return env
+    )
 
 
 def start_worker(settings: Settings, log: Path, concurrency: int = 2) -> subprocess.Popen[bytes]:

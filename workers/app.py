@@ -12,6 +12,15 @@ TASK_ANALYZE = "stancewire.analyze_article"
 QUEUE = "stancewire"
 
 
+def _celery_prefix(settings: Settings) -> str:
+    return f"{settings.key_prefix}:celery:"
+
+
+def queue_key(settings: Settings) -> str:
+    """Return the Redis list that holds the queue's messages (Celery prefixes every key)."""
+    return _celery_prefix(settings) + QUEUE
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     """Return the Celery configuration mapping for these settings."""
     transport = {
@@ -22,7 +31,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.5,
-        "global_keyprefix": f"{settings.key_prefix}:celery:",
+        "global_keyprefix": _celery_prefix(settings),
         # Sweep for unacknowledged messages of dead workers every 5 s, not every 100 s.
         "unacked_restore_interval": 5,
         "unacked_restore_throttle": 1,

@@ -20,7 +20,7 @@ from stancewire.catalog import load_catalog
 from stancewire.config import Settings
 from stancewire.jobstore import JobStore, connect
 from stancewire.modelstore import ModelHolder
-from workers.app import QUEUE, TASK_ANALYZE
+from workers.app import QUEUE, TASK_ANALYZE, queue_key
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0
@@ -102,7 +102,7 @@ def reap(res: Resources, app: Celery) -> int:
     finished articles are skipped and every article has an attempt cap.
     """
     store, settings = res.store, res.settings
-    if store.r.llen(f"{settings.key_prefix}:celery:{QUEUE}"):
+    if store.r.llen(queue_key(settings)):
         return 0
     count = 0
     for job_id in store.stale_jobs(time.time() - settings.stuck_job_seconds):

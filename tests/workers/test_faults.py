@@ -21,6 +21,7 @@ from stancewire.config import Settings
 from stancewire.embedded_redis import EmbeddedRedis
 from stancewire.jobstore import JobStore, connect
 from tests.conftest import Api, start_worker
+from workers.app import queue_key
 
 pytestmark = pytest.mark.integration
 
@@ -206,7 +207,7 @@ def test_running_worker_survives_a_redis_kill_and_restart(rig: Rig) -> None:
 
 def test_reaper_reenqueues_a_job_whose_message_was_lost(rig: Rig) -> None:
     job_id = rig.submit(long_article(3))
-    rig.store.r.delete(f"{rig.settings.key_prefix}:celery:stancewire")  # the message is lost
+    rig.store.r.delete(queue_key(rig.settings))  # the message is lost
     rig.start_worker()
     rig.wait_for(lambda: rig.status(job_id) == "succeeded", 40, "the reaper to re-enqueue the job")
     assert rig.store.r.hget(rig.store.job_key(job_id), "requeued") == "1"
